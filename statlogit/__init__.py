@@ -1,0 +1,70 @@
+"""statlogit: logistic regression as statistical inference.
+
+>>> import statlogit as sl
+>>> res = sl.logit("diabetes ~ glucose + mass + age", data=sl.datasets.load_pima())
+>>> print(res.summary())                                     # doctest: +SKIP
+
+Heavy modules (pandas, scipy, patsy, statsmodels, matplotlib) load on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .exceptions import (
+    ConvergenceWarning,
+    DataError,
+    DiagnosticWarning,
+    FormulaError,
+    NotFittedError,
+    OptionError,
+    PredictionError,
+    RankDeficiencyError,
+    ResponseError,
+    SeparationWarning,
+    StatlogitError,
+    StatlogitWarning,
+)
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "logit": ("statlogit.model", "logit"),
+    "Logit": ("statlogit.model", "Logit"),
+    "LogitResults": ("statlogit.results", "LogitResults"),
+    "datasets": ("statlogit.datasets", None),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        mod = import_module(module)
+        value = mod if attr is None else getattr(mod, attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'statlogit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
+
+
+__all__ = [
+    "logit",
+    "Logit",
+    "LogitResults",
+    "datasets",
+    "StatlogitError",
+    "ResponseError",
+    "FormulaError",
+    "DataError",
+    "RankDeficiencyError",
+    "OptionError",
+    "PredictionError",
+    "NotFittedError",
+    "StatlogitWarning",
+    "ConvergenceWarning",
+    "SeparationWarning",
+    "DiagnosticWarning",
+]

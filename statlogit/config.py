@@ -1,0 +1,83 @@
+"""Fit options as one frozen record, validated once at the boundary.
+
+One table (``_CONSTRAINTS``) says what every option accepts; :func:`make_options` checks
+a user's keywords against it and raises :class:`~statlogit.exceptions.OptionError` that
+names the option, the value given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, fields
+
+from .exceptions import OptionError
+
+METHODS = ("newton", "gd", "sgd", "firth")
+MISSING = ("drop", "raise")
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    method: str = "newton"
+    tol: float | None = None  # per-method default, see default_tol()
+    max_iter: int | None = None
+    learning_rate: float | None = None  # None: 1/L from the standardized design
+    batch_size: int = 64
+    epochs: int = 200
+    seed: int | None = 0
+    progress: bool = False
+
+    def default_tol(self) -> float:
+        return {"newton": 1e-8, "firth": 1e-8, "gd": 1e-9, "sgd": 1e-4}[self.method]
+
+    def default_max_iter(self) -> int:
+        return {"newton": 100, "firth": 200, "gd": 100_000, "sgd": self.epochs}[self.method]
+
+    @property
+    def tol_(self) -> float:
+        return self.default_tol() if self.tol is None else self.tol
+
+    @property
+    def max_iter_(self) -> int:
+        return self.default_max_iter() if self.max_iter is None else self.max_iter
+
+
+def _positive_real(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and v > 0 and v == v and v != float("inf")
+
+
+def _positive_int(v) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0
+
+
+_CONSTRAINTS = {
+    "method": (lambda v: v in METHODS, f"one of {', '.join(map(repr, METHODS))}"),
+    "tol": (lambda v: v is None or _positive_real(v), "a positive number"),
+    "max_iter": (lambda v: v is None or _positive_int(v), "a positive integer"),
+    "learning_rate": (lambda v: v is None or _positive_real(v), "a positive number (or None for automatic)"),
+    "batch_size": (_positive_int, "a positive integer"),
+    "epochs": (_positive_int, "a positive integer"),
+    "seed": (lambda v: v is None or isinstance(v, numbers.Integral), "an integer or None"),
+    "progress": (lambda v: isinstance(v, bool), "True or False"),
+}
+
+
+def check_choice(name: str, value, choices) -> None:
+    """Raise OptionError unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise OptionError(f"{name}={value!r} is not valid; choose one of {', '.join(map(repr, choices))}")
+
+
+def make_options(**kwargs) -> FitOptions:
+    """Validate keyword options and return a :class:`FitOptions`."""
+    known = {f.name for f in fields(FitOptions)}
+    unknown = sorted(set(kwargs) - known)
+    if unknown:
+        raise OptionError(
+            f"unknown option(s) {', '.join(unknown)}; valid options are {', '.join(sorted(known))}"
+        )
+    for name, value in kwargs.items():
+        ok, allowed = _CONSTRAINTS[name]
+        if not ok(value):
+            raise OptionError(f"{name}={value!r} is not valid; it must be {allowed}")
+    return FitOptions(**kwargs)

@@ -1,0 +1,1 @@
+"""Assumption diagnostics: tables and verdicts computed from a fitted model."""

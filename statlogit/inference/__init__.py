@@ -1,0 +1,1 @@
+"""Inference built on a fitted model: profile likelihood, tests, odds ratios."""

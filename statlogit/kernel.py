@@ -1,0 +1,113 @@
+"""The one hot loop: additive pieces of the logistic log-likelihood over row blocks.
+
+For the logit link with linear predictor ``eta = X b`` and ``mu = 1 / (1 + exp(-eta))``:
+
+    loglik  = sum_i  w_i * (y_i * eta_i - softplus(eta_i)),  softplus(t) = log(1 + e^t)
+    score   = X' (w * (y - mu))
+    info    = X' diag(w * mu * (1 - mu)) X        (observed = expected information)
+
+``softplus`` is computed as ``max(t, 0) + log1p(exp(-|t|))`` so nothing overflows for
+``|eta|`` up to the largest double. Each block function is pure in ``(X_b, y_b, beta)``
+and returns pieces that are summed over blocks, which is what a partitioned backend maps.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg.blas import dsyrk
+from scipy.special import expit
+
+#: Rows per block: 8192 x 21 doubles (1.4 MB) stays in cache between the product
+#: X_b @ beta, the score X_b' r and the weighted cross-product.
+BLOCK_ROWS = 8192
+
+
+def softplus(t: np.ndarray) -> np.ndarray:
+    """``log(1 + exp(t))`` without overflow for any finite ``t``."""
+    return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+
+
+def log_likelihood_terms(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-row log-likelihood ``y * eta - softplus(eta)`` (finite for |eta| <= 1.8e308)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.where(y > 0, -softplus(-eta), -softplus(eta))
+    # y is 0/1 so this equals y*eta - softplus(eta) but never forms inf - inf.
+    return out
+
+
+def _block_pieces(X_b, y_b, beta, off_b, wt_b, need_hessian):
+    eta = X_b @ beta
+    if off_b is not None:
+        eta = eta + off_b
+    mu = expit(eta)
+    ll_terms = log_likelihood_terms(eta, y_b)
+    resid = y_b - mu
+    var = mu * (1.0 - mu)
+    if wt_b is not None:
+        ll_terms = ll_terms * wt_b
+        resid = resid * wt_b
+        var = var * wt_b
+    ll = float(ll_terms.sum())
+    grad = X_b.T @ resid
+    if not need_hessian:
+        return ll, grad, None
+    Xs = X_b * np.sqrt(var)[:, None]
+    # dsyrk on the C-ordered block: Xs is (m, p) row-major == (p, m) column-major,
+    # so trans=0 gives Xs' Xs (upper triangle only) without copying.
+    hess = dsyrk(1.0, Xs.T, trans=0, lower=0)
+    return ll, grad, hess
+
+
+def loglik_score_information(
+    X: np.ndarray,
+    y: np.ndarray,
+    beta: np.ndarray,
+    offset: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    need_hessian: bool = True,
+    block_rows: int = BLOCK_ROWS,
+) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """One pass over ``X`` in row blocks: log-likelihood, score and information.
+
+    Returns ``(loglik, score, information)``; ``information`` (X'WX, symmetric) is
+    ``None`` when ``need_hessian`` is False.
+    """
+    n, p = X.shape
+    ll = 0.0
+    grad = np.zeros(p)
+    hess = np.zeros((p, p)) if need_hessian else None
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        sl = slice(start, stop)
+        b_ll, b_grad, b_hess = _block_pieces(
+            X[sl],
+            y[sl],
+            beta,
+            None if offset is None else offset[sl],
+            None if weights is None else weights[sl],
+            need_hessian,
+        )
+        ll += b_ll
+        grad += b_grad
+        if need_hessian:
+            hess += b_hess
+    if need_hessian:
+        hess = np.triu(hess) + np.triu(hess, 1).T
+    return ll, grad, hess
+
+
+def log_likelihood(
+    X: np.ndarray,
+    y: np.ndarray,
+    beta: np.ndarray,
+    offset: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+) -> float:
+    """Log-likelihood alone (one read of X for ``eta``)."""
+    eta = X @ beta
+    if offset is not None:
+        eta = eta + offset
+    terms = log_likelihood_terms(eta, y)
+    if weights is not None:
+        terms = terms * weights
+    return float(terms.sum())

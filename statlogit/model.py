@@ -1,0 +1,184 @@
+"""``Logit``: a design plus options; ``fit()`` returns a new, immutable results object."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .config import MISSING, FitOptions, check_choice, make_options
+from .design import Design, design_from_arrays, design_from_formula
+from .exceptions import ConvergenceWarning, RankDeficiencyError
+
+
+class Logit:
+    """Logistic regression model: response, design and how rows were chosen.
+
+    Build one from a formula (:meth:`from_formula`, or :func:`logit`) or from arrays::
+
+        Logit(y, X)                 # adds an intercept column unless intercept=False
+        Logit.from_formula("diabetes ~ glucose + mass + age", df)
+
+    The model is never changed by fitting; each :meth:`fit` returns a new
+    :class:`~statlogit.results.LogitResults`.
+    """
+
+    def __init__(self, y=None, X=None, *, intercept: bool = True, missing: str = "drop",
+                 event: Any = None, weights=None, offset=None, design: Design | None = None):
+        check_choice("missing", missing, MISSING)
+        if design is None:
+            if y is None or X is None:
+                from .exceptions import DataError
+
+                raise DataError("Logit(y, X) needs both y and X; or use Logit.from_formula(formula, data)")
+            design = design_from_arrays(y, X, intercept=intercept, missing=missing, event=event)
+        self.design = design
+        n = design.nobs
+        self.weights = None if weights is None else _vector(weights, n, "weights", design)
+        self.offset = None if offset is None else _vector(offset, n, "offset", design)
+        if self.weights is not None and np.any(self.weights < 0):
+            from .exceptions import DataError
+
+            raise DataError("weights must be non-negative")
+
+    @classmethod
+    def from_formula(cls, formula: str, data, *, missing: str = "drop", event: Any = None,
+                     weights=None, offset=None) -> Logit:
+        """Build the model from a patsy formula (``"y ~ x1 + C(group)"``) and a DataFrame."""
+        check_choice("missing", missing, MISSING)
+        design = design_from_formula(formula, data, missing=missing, event=event)
+        return cls(design=design, weights=weights, offset=offset)
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, method: str = "newton", **options) -> LogitResults:  # noqa: F821
+        """Fit by ``method`` ("newton", "gd", "sgd" or "firth") and return the results.
+
+        Options: ``tol``, ``max_iter``; for gd/sgd ``learning_rate``; for sgd
+        ``batch_size``, ``epochs``, ``seed``; ``progress`` shows a progress bar.
+        """
+        from .results import LogitResults
+
+        opts = make_options(method=method, **options)
+        fit = self._run_solver(opts)
+        _after_fit(self, fit, opts)
+        return LogitResults(self, fit, opts)
+
+    def _run_solver(self, opts: FitOptions):
+        from .solvers.newton import SingularInformation
+
+        d = self.design
+        try:
+            if opts.method == "newton":
+                from .solvers.newton import fit_newton
+
+                return fit_newton(d.X, d.y, offset=self.offset, weights=self.weights, tol=opts.tol_,
+                                  max_iter=opts.max_iter_, intercept_index=d.intercept_index)
+            if opts.method == "gd":
+                from .solvers.gradient import fit_gd
+
+                return fit_gd(d.X, d.y, offset=self.offset, weights=self.weights,
+                              learning_rate=opts.learning_rate, max_iter=opts.max_iter_,
+                              tol=opts.tol_, progress=opts.progress)
+            if opts.method == "sgd":
+                from .solvers.gradient import fit_sgd
+
+                return fit_sgd(d.X, d.y, offset=self.offset, weights=self.weights,
+                               learning_rate=opts.learning_rate, batch_size=opts.batch_size,
+                               epochs=opts.max_iter_, tol=opts.tol_, seed=opts.seed,
+                               progress=opts.progress)
+            from .solvers.firth import fit_firth
+
+            return fit_firth(d.X, d.y, offset=self.offset, weights=self.weights, tol=opts.tol_,
+                             max_iter=opts.max_iter_, intercept_index=d.intercept_index)
+        except SingularInformation as exc:
+            raise rank_deficiency_error(d) from exc
+
+
+def _after_fit(model: Logit, fit, opts: FitOptions) -> None:
+    """Warnings about the fit: non-convergence (and separation, see diagnostics)."""
+    if not fit.converged:
+        advice = {
+            "newton": "check for separation (res.separation), or try method='firth'",
+            "firth": "raise max_iter",
+            "gd": "raise max_iter or the learning_rate, or use method='newton'",
+            "sgd": "raise epochs, or use method='newton' for exact estimates",
+        }[opts.method]
+        warnings.warn(f"{opts.method} did not converge: {fit.message}; {advice}",
+                      ConvergenceWarning, stacklevel=3)
+
+
+def rank_deficiency_error(design: Design) -> RankDeficiencyError:
+    """Name the columns that make X'X singular: constant, duplicated or linearly dependent."""
+    X = design.X
+    names = design.column_names
+    icpt = design.intercept_index
+    n, p = X.shape
+    if n < p:
+        return RankDeficiencyError(
+            f"the design has {p} columns but only {n} usable rows; remove predictors or "
+            "merge rare categories (a string column with many levels gives one column per level)"
+        )
+    scale = np.sqrt(np.einsum("ij,ij->j", X, X) / n)
+    zero = [names[j] for j in range(p) if scale[j] == 0]
+    if zero:
+        return RankDeficiencyError(f"column(s) {', '.join(zero)} are all zero; drop them")
+    Z = X / scale
+    gram = Z.T @ Z / n
+    evals, evecs = np.linalg.eigh(gram)
+    null = evecs[:, evals < 1e-10 * max(evals.max(), 1.0)]
+    if null.shape[1] == 0:
+        return RankDeficiencyError(
+            "the information matrix X'WX is numerically singular (fitted probabilities at 0 or "
+            "1 for the rows that carry some columns); check for separation or drop predictors"
+        )
+    groups = []
+    for k in range(null.shape[1]):
+        v = null[:, k]
+        involved = [names[j] for j in np.flatnonzero(np.abs(v) > 1e-6 * np.abs(v).max())]
+        groups.append(involved)
+    const = [names[j] for j in range(p) if j != icpt and np.ptp(X[:, j]) == 0]
+    parts = []
+    if const and icpt is not None:
+        parts.append(f"column(s) {', '.join(const)} are constant (collinear with the intercept)")
+    for g in groups:
+        if set(g) - set(const) - {names[icpt] if icpt is not None else None}:
+            if len(g) == 2:
+                parts.append(f"{g[0]} and {g[1]} are proportional (duplicated information)")
+            else:
+                parts.append(f"{', '.join(g)} are exactly linearly dependent")
+    parts = list(dict.fromkeys(parts)) or [f"columns {', '.join(groups[0])} are linearly dependent"]
+    return RankDeficiencyError(
+        "the design is rank deficient: " + "; ".join(parts)
+        + ". Drop one of the columns involved (R would report its coefficient as NA)"
+    )
+
+
+def _vector(v, n, name, design: Design) -> np.ndarray:
+    import pandas as pd
+
+    if isinstance(v, pd.Series) and len(v) != n:
+        v = v.loc[design.row_labels]
+    a = np.asarray(v, dtype=float).reshape(-1)
+    if a.shape[0] != n:
+        from .exceptions import DataError
+
+        raise DataError(f"{name} has {a.shape[0]} values but the model uses {n} rows")
+    if not np.all(np.isfinite(a)):
+        from .exceptions import DataError
+
+        raise DataError(f"{name} contains missing or infinite values")
+    return a
+
+
+def logit(formula: str, data, *, method: str = "newton", missing: str = "drop", event: Any = None,
+          weights=None, offset=None, **options):
+    """Fit ``formula`` on ``data`` by maximum likelihood and return the results.
+
+    >>> import statlogit as sl
+    >>> res = sl.logit("diabetes ~ glucose + mass + age", sl.datasets.load_pima())
+    >>> round(float(res.params["glucose"]), 4)
+    0.0355
+    """
+    model = Logit.from_formula(formula, data, missing=missing, event=event, weights=weights, offset=offset)
+    return model.fit(method=method, **options)

@@ -1,0 +1,1 @@
+"""Rendering: summary tables, full reports and plots."""

@@ -1,0 +1,104 @@
+"""The model summary: one header record and two tables, viewed as text, Markdown or HTML."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .tables import fmt_num, fmt_p, to_html, to_markdown, to_text
+
+COEF_FORMATS = {"coef": fmt_num, "se": fmt_num, "z": lambda v: f"{float(v):.3f}", "p": fmt_p,
+                "lower": fmt_num, "upper": fmt_num}
+OR_FORMATS = {"odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Header facts plus the coefficient and odds-ratio tables (raw numbers, not rounded)."""
+
+    title: str
+    header: list[tuple[str, str]]
+    coefficients: pd.DataFrame
+    odds_ratios: pd.DataFrame
+    ci_label: tuple[str, str]
+    notes: list[str]
+
+    @classmethod
+    def from_results(cls, res, alpha: float = 0.05, ci_method: str = "wald") -> Summary:
+        ci = res.conf_int(alpha, ci_method)
+        coefs = pd.DataFrame({"coef": res.params, "se": res.bse, "z": res.zvalues, "p": res.pvalues,
+                              "lower": ci["lower"], "upper": ci["upper"]})
+        ors = res.odds_ratios(alpha, ci_method)[["odds_ratio", "lower", "upper"]]
+        lr = res.lr_test()
+        r2 = res.pseudo_r2()
+        d = res.design
+        lo = f"{100 * alpha / 2:g}%"
+        hi = f"{100 * (1 - alpha / 2):g}%"
+        used = f"{res.nobs} used"
+        if res.n_dropped:
+            used += f", {res.n_dropped} dropped for missing values"
+        status = "converged" if res.converged else "NOT converged"
+        header = [
+            ("Formula", res.formula or f"{d.response_name} ~ {' + '.join(res.names)}"),
+            ("Event (coded 1)", f"{d.event_label()}  (vs {d.non_event}; {d.response_coding})"),
+            ("Observations", used),
+            ("Method", f"{res.method}, {res.n_iter} iterations, {status}"),
+            ("Log-likelihood", f"{res.llf:.3f}  (null {res.llnull:.3f})"),
+            ("LR test vs null", f"chi2 = {lr['stat']:.3f} on {int(lr['df'])} df, p = {fmt_p(lr['p'])}"),
+            ("Pseudo-R2", f"McFadden {r2['mcfadden']:.4f}, Nagelkerke {r2['nagelkerke']:.4f}, "
+                          f"Cox-Snell {r2['cox_snell']:.4f}, Tjur {r2['tjur']:.4f}"),
+            ("AIC / BIC", f"{res.aic:.3f} / {res.bic:.3f}"),
+        ]
+        notes = [f"{'Profile-likelihood' if ci_method == 'profile' else 'Wald'} {100 * (1 - alpha):g}% "
+                 "confidence intervals; p-values from Wald z tests."]
+        if not res.converged:
+            notes.append(f"Warning: the fit did not converge ({res.fit_info.message}).")
+        sep = getattr(res, "_separation_finding", None)
+        if sep is not None and getattr(sep, "status", "none") != "none":
+            notes.append(f"Warning: {sep.status} separation; the MLE does not exist (see res.separation).")
+        return cls("Logistic regression", header, coefs, ors, (lo, hi), notes)
+
+    def _labels(self) -> dict[str, str]:
+        return {"coef": "coef", "se": "SE", "z": "z", "p": "p", "lower": self.ci_label[0],
+                "upper": self.ci_label[1], "odds_ratio": "OR"}
+
+    def __str__(self) -> str:
+        w = max(len(k) for k, _ in self.header)
+        lines = [self.title, "=" * 72]
+        lines += [f"{k + ':':<{w + 1}}  {v}" for k, v in self.header]
+        lines += ["", "Coefficients (log-odds scale)", "-" * 72,
+                  to_text(self.coefficients, COEF_FORMATS, self._labels())]
+        lines += ["", "Odds ratios", "-" * 72, to_text(self.odds_ratios, OR_FORMATS, self._labels())]
+        lines += [""] + self.notes
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def to_markdown(self) -> str:
+        lines = [f"### {self.title}", ""]
+        lines += [f"- **{k}:** {v.replace('|', chr(92) + '|').replace('<', '&lt;')}" for k, v in self.header]
+        lines += ["", "**Coefficients (log-odds scale)**", "",
+                  to_markdown(self.coefficients, COEF_FORMATS, self._labels()), "",
+                  "**Odds ratios**", "", to_markdown(self.odds_ratios, OR_FORMATS, self._labels()), ""]
+        lines += [f"_{n}_" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        rows = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                       for k, v in self.header)
+        parts = [
+            '<div class="sl-summary">',
+            f"<h3>{html.escape(self.title)}</h3>",
+            f'<table class="sl-header">{rows}</table>',
+            to_html(self.coefficients, COEF_FORMATS, self._labels(), caption="Coefficients (log-odds scale)"),
+            to_html(self.odds_ratios, OR_FORMATS, self._labels(), caption="Odds ratios"),
+        ]
+        parts += [f"<p><em>{html.escape(n)}</em></p>" for n in self.notes]
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()

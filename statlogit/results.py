@@ -1,0 +1,345 @@
+"""``LogitResults``: every statistic of a fitted logistic regression, computed lazily.
+
+Cheap statistics are cached properties; anything that refits (profile intervals) is a
+method so its cost is visible. Nothing here mutates the model or the fit.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit, ndtr, ndtri
+
+from .diagnostics.api import DiagnosticsMixin
+from .exceptions import OptionError
+from .report.api import ReportMixin
+
+_CI_METHODS = ("wald", "profile")
+_PREDICT_KINDS = ("prob", "logit", "class")
+
+
+def _check_alpha(alpha: float) -> float:
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise OptionError(f"alpha={alpha!r} is not valid; it must be between 0 and 1 (0.05 for 95% intervals)")
+    return float(alpha)
+
+
+class LogitResults(DiagnosticsMixin, ReportMixin):
+    """Results of a logistic regression fit (log-odds scale unless a name says otherwise)."""
+
+    def __init__(self, model, fit, options):
+        self.model = model
+        self.design = model.design
+        self.fit_info = fit
+        self.options = options
+        self._profile_cache: dict[tuple[float, int], tuple[float, float]] = {}
+
+    # ------------------------------------------------------------ basic facts
+    @property
+    def method(self) -> str:
+        return self.fit_info.method
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.fit_info.converged)
+
+    @property
+    def n_iter(self) -> int:
+        return int(self.fit_info.n_iter)
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        """One row per iteration (Newton step, GD step or SGD epoch)."""
+        return pd.DataFrame(self.fit_info.history)
+
+    @property
+    def event(self):
+        return self.design.event
+
+    @property
+    def nobs(self) -> int:
+        return self.design.nobs
+
+    @property
+    def n_dropped(self) -> int:
+        return self.design.n_dropped
+
+    @property
+    def dropped_rows(self) -> pd.Index:
+        return self.design.dropped_labels
+
+    @property
+    def formula(self) -> str | None:
+        return self.design.formula
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.design.column_names)
+
+    @property
+    def has_intercept(self) -> bool:
+        return self.design.intercept_index is not None
+
+    # ------------------------------------------------------------ coefficients
+    @cached_property
+    def params(self) -> pd.Series:
+        return pd.Series(self.fit_info.params, index=self.names, name="coef")
+
+    @cached_property
+    def _cov(self) -> np.ndarray:
+        H = self.fit_info.information
+        s = np.sqrt(np.diag(H))
+        if np.any(s <= 0) or not np.all(np.isfinite(s)):
+            return np.full(H.shape, np.inf)
+        Hs = H / np.outer(s, s)
+        try:
+            inv = np.linalg.inv(Hs)
+        except np.linalg.LinAlgError:
+            return np.full(H.shape, np.inf)
+        inv = (inv + inv.T) / 2
+        return inv / np.outer(s, s)
+
+    def cov_params(self) -> pd.DataFrame:
+        """Inverse observed information at the coefficients returned."""
+        return pd.DataFrame(self._cov, index=self.names, columns=self.names)
+
+    @cached_property
+    def bse(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.names, name="se")
+
+    @cached_property
+    def zvalues(self) -> pd.Series:
+        return (self.params / self.bse).rename("z")
+
+    @cached_property
+    def pvalues(self) -> pd.Series:
+        """Two-sided Wald p-values, ``2 Phi(-|z|)`` (accurate far into the tail)."""
+        return pd.Series(2.0 * ndtr(-np.abs(self.zvalues.to_numpy())), index=self.names, name="p")
+
+    def conf_int(self, alpha: float = 0.05, method: str = "wald", progress: bool = False) -> pd.DataFrame:
+        """Confidence intervals for the coefficients (log-odds scale).
+
+        ``method="wald"``: ``b -/+ z_{1-alpha/2} se``. ``method="profile"``: exact
+        profile-likelihood limits (see :mod:`statlogit.inference.profile`), more accurate
+        than Wald in small samples and the default of R's ``confint`` for a glm.
+        """
+        alpha = _check_alpha(alpha)
+        if method not in _CI_METHODS:
+            raise OptionError(f"method={method!r} is not valid; choose one of 'wald', 'profile'")
+        z = float(ndtri(1 - alpha / 2))
+        b = self.params.to_numpy()
+        if method == "wald":
+            se = self.bse.to_numpy()
+            return pd.DataFrame({"lower": b - z * se, "upper": b + z * se}, index=self.names)
+        return self._profile_ci(alpha, z, progress)
+
+    def _profile_ci(self, alpha: float, z: float, progress: bool) -> pd.DataFrame:
+        from .inference.profile import profile_limits
+
+        self._require_mle("profile-likelihood intervals")
+        d = self.design
+        b = self.params.to_numpy()
+        se = self.bse.to_numpy()
+        rows = range(len(b))
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(b), desc="profile intervals", leave=False)
+        out = np.empty((len(b), 2))
+        try:
+            for j in rows:
+                key = (alpha, j)
+                if key not in self._profile_cache:
+                    self._profile_cache[key] = profile_limits(
+                        d.X, d.y, b, se, self.llf, j, z, self.model.offset, self.model.weights
+                    )
+                out[j] = self._profile_cache[key]
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+        return pd.DataFrame(out, index=self.names, columns=["lower", "upper"])
+
+    def _require_mle(self, what: str) -> None:
+        from .exceptions import NotFittedError
+
+        if self.method == "firth":
+            return
+        if not self.converged:
+            raise NotFittedError(
+                f"{what} need a converged maximum-likelihood fit; this {self.method} fit did not "
+                f"converge ({self.fit_info.message})"
+            )
+
+    def odds_ratios(self, alpha: float = 0.05, method: str = "wald", progress: bool = False) -> pd.DataFrame:
+        """Odds ratios ``exp(b)``, delta-method SE ``exp(b) se(b)``, and ``exp`` of the CI."""
+        ci = self.conf_int(alpha, method, progress)
+        orr = np.exp(self.params)
+        return pd.DataFrame(
+            {"odds_ratio": orr, "se": orr * self.bse, "lower": np.exp(ci["lower"]), "upper": np.exp(ci["upper"])},
+            index=self.names,
+        )
+
+    def coef_table(self, alpha: float = 0.05, method: str = "wald") -> pd.DataFrame:
+        """One row per coefficient: coef, se, z, p, CI, odds ratio and its CI."""
+        ci = self.conf_int(alpha, method)
+        return pd.DataFrame(
+            {
+                "coef": self.params,
+                "se": self.bse,
+                "z": self.zvalues,
+                "p": self.pvalues,
+                "lower": ci["lower"],
+                "upper": ci["upper"],
+                "odds_ratio": np.exp(self.params),
+                "or_lower": np.exp(ci["lower"]),
+                "or_upper": np.exp(ci["upper"]),
+            },
+            index=self.names,
+        )
+
+    # ------------------------------------------------------------ likelihood
+    @property
+    def llf(self) -> float:
+        return float(self.fit_info.loglik)
+
+    @cached_property
+    def llnull(self) -> float:
+        """Log-likelihood of the intercept-only model (offset-only if no intercept, as R)."""
+        d = self.design
+        w = self.model.weights
+        off = self.model.offset
+        from .kernel import log_likelihood
+
+        if not self.has_intercept:
+            return log_likelihood(np.zeros((d.nobs, 0)), d.y, np.zeros(0), off if off is not None else np.zeros(d.nobs), w)
+        if off is None:
+            ybar = np.average(d.y, weights=w)
+            wsum = d.nobs if w is None else w.sum()
+            return float(wsum * (ybar * np.log(ybar) + (1 - ybar) * np.log1p(-ybar)))
+        from .solvers.newton import fit_newton
+
+        return fit_newton(np.ones((d.nobs, 1)), d.y, offset=off, weights=w, intercept_index=0).loglik
+
+    @property
+    def deviance(self) -> float:
+        return -2.0 * self.llf
+
+    @property
+    def null_deviance(self) -> float:
+        return -2.0 * self.llnull
+
+    @property
+    def k_params(self) -> int:
+        return len(self.names)
+
+    @property
+    def df_model(self) -> int:
+        return self.k_params - (1 if self.has_intercept else 0)
+
+    @property
+    def df_resid(self) -> int:
+        return self.nobs - self.k_params
+
+    @property
+    def aic(self) -> float:
+        return self.deviance + 2.0 * self.k_params
+
+    @property
+    def bic(self) -> float:
+        return self.deviance + np.log(self.nobs) * self.k_params
+
+    def lr_test(self) -> pd.Series:
+        """Likelihood-ratio test against the intercept-only model: ``stat``, ``df``, ``p``."""
+        from scipy.special import chdtrc
+
+        stat = 2.0 * (self.llf - self.llnull)
+        df = self.df_model
+        return pd.Series({"stat": stat, "df": df, "p": float(chdtrc(df, stat)) if df > 0 else np.nan})
+
+    def pseudo_r2(self) -> pd.Series:
+        """McFadden ``1 - l1/l0``; Cox-Snell ``1 - exp(2(l0 - l1)/n)``; Nagelkerke
+        ``CS / (1 - exp(2 l0 / n))``; Tjur ``mean(p | y=1) - mean(p | y=0)``."""
+        l1, l0, n = self.llf, self.llnull, self.nobs
+        cs = -np.expm1(2.0 * (l0 - l1) / n)
+        p = self._fitted
+        y = self.design.y
+        return pd.Series(
+            {
+                "mcfadden": 1.0 - l1 / l0,
+                "cox_snell": cs,
+                "nagelkerke": cs / -np.expm1(2.0 * l0 / n),
+                "tjur": p[y == 1].mean() - p[y == 0].mean(),
+            }
+        )
+
+    # ------------------------------------------------------------ prediction
+    @cached_property
+    def _linear_predictor(self) -> np.ndarray:
+        eta = self.design.X @ self.fit_info.params
+        if self.model.offset is not None:
+            eta = eta + self.model.offset
+        return eta
+
+    @cached_property
+    def _fitted(self) -> np.ndarray:
+        return expit(self._linear_predictor)
+
+    @property
+    def fittedvalues(self) -> pd.Series:
+        """Fitted probabilities of the event for the rows used, by the caller's row labels."""
+        return pd.Series(self._fitted, index=self.design.row_labels, name="prob")
+
+    def predict(self, newdata=None, kind: str = "prob", threshold: float = 0.5,
+                interval: bool = False, alpha: float = 0.05):
+        """Predictions for ``newdata`` (default: the rows used in the fit).
+
+        ``kind``: "prob" (probability of the event), "logit" (linear predictor) or "class"
+        (1 when prob >= threshold). ``interval=True`` adds a delta-method CI computed on the
+        logit scale, ``eta -/+ z sqrt(x' V x)``, and mapped to probabilities.
+        New data go through the fitted formula: same transforms, same factor levels.
+        """
+        if kind not in _PREDICT_KINDS:
+            raise OptionError(f"kind={kind!r} is not valid; choose one of 'prob', 'logit', 'class'")
+        if not (0 < threshold < 1):
+            raise OptionError(f"threshold={threshold!r} is not valid; it must be between 0 and 1")
+        if newdata is None:
+            X = self.design.X
+            index = self.design.row_labels
+            eta = self._linear_predictor
+        else:
+            from .design import new_design_matrix
+
+            X, index = new_design_matrix(self.design, newdata)
+            eta = X @ self.fit_info.params
+        if kind == "class":
+            if interval:
+                raise OptionError("interval=True is not available for kind='class'")
+            return pd.Series((expit(eta) >= threshold).astype(int), index=index, name="class")
+        out_name = "prob" if kind == "prob" else "logit"
+        link = expit if kind == "prob" else (lambda t: t)
+        if not interval:
+            return pd.Series(link(eta), index=index, name=out_name)
+        z = float(ndtri(1 - _check_alpha(alpha) / 2))
+        se = np.sqrt(np.einsum("ij,ij->i", X @ self._cov, X))
+        return pd.DataFrame(
+            {out_name: link(eta), "lower": link(eta - z * se), "upper": link(eta + z * se), "se_logit": se},
+            index=index,
+        )
+
+    # ------------------------------------------------------------ display
+    def summary(self, alpha: float = 0.05, ci_method: str = "wald"):
+        """A :class:`~statlogit.report.summary.Summary`: ``str()`` is text; also Markdown, HTML."""
+        from .report.summary import Summary
+
+        return Summary.from_results(self, alpha=alpha, ci_method=ci_method)
+
+    def __repr__(self) -> str:
+        return f"<LogitResults {self.formula or ''} n={self.nobs} method={self.method} converged={self.converged}>"
+
+    def _repr_html_(self) -> str:
+        return self.summary().to_html()

@@ -1,0 +1,5 @@
+"""Solvers: pure functions of arrays (X, y, offset, weights) returning a :class:`Fit`."""
+
+from .base import Fit
+
+__all__ = ["Fit"]

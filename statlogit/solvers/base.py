@@ -1,0 +1,35 @@
+"""The record every solver returns, so inference never knows which solver ran."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Outcome of one optimisation of the (possibly penalized) logistic likelihood.
+
+    Attributes
+    ----------
+    params : coefficients on the columns of X (log-odds scale).
+    information : observed information ``X' W X`` at ``params`` (for Firth: the
+        information of the unpenalized likelihood at the penalized estimate).
+    loglik : log-likelihood at ``params`` (unpenalized).
+    converged : whether the solver's own convergence rule was met.
+    n_iter : iterations (Newton steps, GD steps or SGD epochs) taken.
+    history : one dict per iteration (``iteration``, ``loglik``, ``step_size``, ...).
+    method : the solver's name.
+    message : why it stopped, in words.
+    """
+
+    params: np.ndarray
+    information: np.ndarray
+    loglik: float
+    converged: bool
+    n_iter: int
+    history: list[dict] = field(default_factory=list)
+    method: str = "newton"
+    message: str = ""
+    penalized_loglik: float | None = None

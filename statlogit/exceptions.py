@@ -71,3 +71,18 @@ __all__ = [
     "SeparationWarning",
     "DiagnosticWarning",
 ]
+
+
+def warn(message: str, category: type[Warning] = StatlogitWarning) -> None:
+    """Emit ``message`` pointing at the first line of the caller's code outside statlogit."""
+    import os
+    import sys
+    import warnings
+
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    level = 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package_dir):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

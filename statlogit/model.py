@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
 from .config import MISSING, FitOptions, check_choice, make_options
 from .design import Design, design_from_arrays, design_from_formula
-from .exceptions import ConvergenceWarning, RankDeficiencyError
+from .exceptions import ConvergenceWarning, RankDeficiencyError, warn
 
 
 class Logit:
@@ -104,8 +103,7 @@ def _after_fit(model: Logit, fit, opts: FitOptions) -> None:
             "gd": "raise max_iter or the learning_rate, or use method='newton'",
             "sgd": "raise epochs, or use method='newton' for exact estimates",
         }[opts.method]
-        warnings.warn(f"{opts.method} did not converge: {fit.message}; {advice}",
-                      ConvergenceWarning, stacklevel=3)
+        warn(f"{opts.method} did not converge: {fit.message}; {advice}", ConvergenceWarning)
 
 
 def rank_deficiency_error(design: Design) -> RankDeficiencyError:

@@ -106,7 +106,7 @@ def profile_limits(
             continue
         a, b = sorted((inner, outer))
         root = brentq(
-            lambda t: prof.signed_root(t) - target,
+            lambda t, target=target: prof.signed_root(t) - target,
             a,
             b,
             xtol=1e-12 * max(1.0, abs(beta_hat[j])),

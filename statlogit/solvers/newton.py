@@ -90,7 +90,16 @@ def fit_newton(
     message = f"stopped after max_iter={max_iter} Newton steps without meeting tol={tol:g}"
     n_iter = 0
     for iteration in range(max_iter + 1):
-        d = newton_step(grad, hess)
+        try:
+            d = newton_step(grad, hess)
+        except SingularInformation:
+            if iteration == 0:
+                raise  # singular at the start: the design itself is rank deficient
+            message = (
+                f"the information matrix became singular after {iteration} steps: fitted "
+                "probabilities reached 0 or 1, a sign of (quasi-)complete separation"
+            )
+            break
         decrement = float(np.sqrt(max(grad @ d, 0.0)))
         history.append(
             {

@@ -89,6 +89,7 @@ def fit_newton(
     converged = False
     message = f"stopped after max_iter={max_iter} Newton steps without meeting tol={tol:g}"
     n_iter = 0
+    step_size = np.nan
     for iteration in range(max_iter + 1):
         try:
             d = newton_step(grad, hess)
@@ -107,7 +108,7 @@ def fit_newton(
                 "loglik": ll,
                 "decrement": decrement,
                 "max_abs_score": float(np.max(np.abs(grad))) if p else 0.0,
-                "step_size": np.nan if iteration == 0 else step_size,
+                "step_size": step_size,
             }
         )
         if decrement <= tol:

@@ -93,7 +93,11 @@ def code_response(raw: pd.Series, name: str, event: Any = None) -> tuple[np.ndar
         levels = [False, True]
         kind = "bool"
     elif pd.api.types.is_numeric_dtype(s.dtype):
-        vals = np.unique(s.to_numpy(dtype=float))
+        a = s.to_numpy(dtype=float)
+        if np.all((a == 0.0) | (a == 1.0)):  # the common 0/1 case without a sort
+            vals = np.unique([a.min(), a.max()])
+        else:
+            vals = np.unique(a)
         levels = [v.item() if hasattr(v, "item") else v for v in vals]
         kind = "numeric"
     else:
@@ -251,18 +255,26 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         except Exception as exc:
             raise FormulaError(f"could not evaluate formula {formula!r}: {exc}") from exc
 
-    Xdf = build(frame)
-    y_ok = raw_y.notna()
-    keep = frame.index.isin(Xdf.index) & y_ok.to_numpy()
+    y_ok = raw_y.notna().to_numpy()
+    fast = _plain_numeric_design(frame, rhs, env, y_ok)
+    if fast is not None:
+        X, info, keep = fast
+        row_labels = frame.index[keep]
+    else:
+        Xdf = build(frame)
+        keep = frame.index.isin(Xdf.index) & y_ok
+        if keep.any() and keep.sum() != len(Xdf):
+            # Rows missing only in the response: rebuild on complete cases so factor levels
+            # are those of the rows used, as R's model.frame does.
+            Xdf = build(frame.loc[keep])
+        X = np.ascontiguousarray(Xdf.to_numpy(dtype=float)) if keep.any() else None
+        info = Xdf.design_info
+        row_labels = Xdf.index
     if not keep.any():
         raise DataError(
             f"every one of the {len(frame)} rows has a missing value in "
             f"{', '.join(_formula_columns(formula, frame)) or 'the formula variables'}"
         )
-    if keep.sum() != len(Xdf):
-        # Rows missing only in the response: rebuild on complete cases so factor levels
-        # are those of the rows used, as R's model.frame does.
-        Xdf = build(frame.loc[keep])
     dropped = frame.index[~keep]
     if missing == "raise" and len(dropped):
         cols = [c for c in _formula_columns(formula, frame) if frame.loc[dropped, c].isna().any()]
@@ -271,32 +283,84 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
             f"{', '.join(cols) or 'the formula variables'}); drop them first or use missing='drop'"
         )
     y, ev, non_ev, rule = code_response(raw_y[keep], lhs_code, event)
-    X = np.ascontiguousarray(Xdf.to_numpy(dtype=float))
-    if not np.all(np.isfinite(X)):
-        bad = [c for c, ok in zip(Xdf.columns, np.isfinite(X).all(axis=0)) if not ok]
-        raise DataError(
-            f"design column(s) {', '.join(map(str, bad))} contain infinite values; "
-            "remove or cap those rows"
-        )
-    info = Xdf.design_info
+    _check_finite(X, info.column_names)
     terms = _term_infos(info, frame)
     icpt = next((t.columns[0] for t in terms if t.kind == "intercept"), None)
     return Design(
         X=X,
         y=y,
-        column_names=list(map(str, Xdf.columns)),
+        column_names=list(map(str, info.column_names)),
         terms=terms,
         response_name=lhs_code,
         event=ev,
         non_event=non_ev,
         response_coding=rule,
-        row_labels=Xdf.index,
+        row_labels=row_labels,
         dropped_labels=dropped,
         formula=formula,
         design_info=info,
         intercept_index=icpt,
         data_columns=tuple(_formula_columns(formula, frame)),
     )
+
+
+def _check_finite(X: np.ndarray, names) -> None:
+    # A row sum is finite exactly when every entry is (bar overflow, which the slow path sorts out).
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.all(np.isfinite(X.sum(axis=1))):
+            return
+    bad = [str(c) for c, ok in zip(names, np.isfinite(X).all(axis=0)) if not ok]
+    if bad:
+        raise DataError(
+            f"column(s) {', '.join(bad)} contain infinite values; remove or cap those rows"
+        )
+
+
+def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
+    """Fast path for formulas whose terms are all plain numeric columns (``y ~ x1 + x2``).
+
+    The design matrix is then the columns themselves, so it is assembled with numpy in one
+    copy; patsy only builds the ``DesignInfo`` (on a few rows), which ``predict`` replays.
+    Returns ``None`` when any term is not a plain numeric column.
+    """
+    import patsy
+
+    codes = []
+    for term in rhs.rhs_termlist:
+        if len(term.factors) > 1:
+            return None
+        for factor in term.factors:
+            code = getattr(factor, "code", None)
+            if code is None or code not in frame.columns or _IDENT.match(code) is None:
+                return None
+            dtype = frame[code].dtype
+            if not (pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)):
+                return None
+            codes.append(code)
+    head = frame.iloc[:20]
+    try:
+        info = patsy.incr_dbuilder(rhs, lambda: iter([head]), eval_env=env, NA_action="drop")
+    except Exception:
+        return None
+    if any(fi.type != "numerical" for fi in info.factor_infos.values()):
+        return None
+    keep = y_ok.copy()
+    cols = []
+    for code in codes:
+        col = frame[code].to_numpy(dtype=float, na_value=np.nan)
+        keep &= ~np.isnan(col)
+        cols.append(col)
+    n_keep = int(keep.sum())
+    X = np.empty((n_keep, len(info.column_names)))
+    all_rows = n_keep == len(frame)
+    for term, sl in info.term_slices.items():
+        j = sl.start
+        if not term.factors:
+            X[:, j] = 1.0
+        else:
+            col = cols[codes.index(term.factors[0].code)]
+            X[:, j] = col if all_rows else col[keep]
+    return X, info, keep
 
 
 def _formula_error(formula: str, exc, data: pd.DataFrame) -> FormulaError:
@@ -353,7 +417,11 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         raise DataError(f"y has {len(ys)} rows but X has {Xa.shape[0]}")
     if Xa.shape[0] == 0:
         raise DataError("data has 0 rows")
-    keep = ~np.isnan(Xa).any(axis=1) & ys.notna().to_numpy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        row_ok = ~np.isnan(Xa.sum(axis=1))  # NaN in a row (inf - inf also lands here)
+    if not row_ok.all():
+        row_ok = ~np.isnan(Xa).any(axis=1)
+    keep = row_ok & ys.notna().to_numpy()
     dropped = index[~keep]
     if missing == "raise" and len(dropped):
         raise DataError(
@@ -362,22 +430,27 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         )
     if not keep.any():
         raise DataError(f"every one of the {len(keep)} rows has a missing value")
-    yv, ev, non_ev, rule = code_response(ys[keep].reset_index(drop=True), name, event)
-    Xa = Xa[keep]
-    if not np.all(np.isfinite(Xa)):
-        bad = [n for n, ok in zip(names, np.isfinite(Xa).all(axis=0)) if not ok]
-        raise DataError(f"column(s) {', '.join(bad)} contain infinite values; remove or cap those rows")
+    all_rows = bool(keep.all())
+    yv, ev, non_ev, rule = code_response(ys if all_rows else ys[keep].reset_index(drop=True), name, event)
+    n_keep = int(keep.sum())
     icpt = None
     if intercept:
-        Xa = np.hstack([np.ones((Xa.shape[0], 1)), Xa])
+        # One allocation: the intercept column and the kept rows written in place.
+        out = np.empty((n_keep, Xa.shape[1] + 1))
+        out[:, 0] = 1.0
+        out[:, 1:] = Xa if all_rows else Xa[keep]
+        Xa = out
         names = ["Intercept"] + names
         icpt = 0
+    else:
+        Xa = np.ascontiguousarray(Xa if all_rows else Xa[keep])
+    _check_finite(Xa, names)
     terms = [
         TermInfo(n, (j,), "intercept" if (icpt is not None and j == icpt) else "numeric", None if j == icpt else n)
         for j, n in enumerate(names)
     ]
     return Design(
-        X=np.ascontiguousarray(Xa),
+        X=Xa,
         y=yv,
         column_names=names,
         terms=terms,

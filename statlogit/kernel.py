@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.linalg.blas import dsyrk
-from scipy.special import expit
 
 #: Rows per block: 8192 x 21 doubles (1.4 MB) stays in cache between the product
 #: X_b @ beta, the score X_b' r and the weighted cross-product.
@@ -35,27 +34,33 @@ def log_likelihood_terms(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _block_pieces(X_b, y_b, beta, off_b, wt_b, need_hessian):
+def _block_pieces(X_b, y_b, beta, off_b, wt_b, need_hessian, buf):
     eta = X_b @ beta
     if off_b is not None:
-        eta = eta + off_b
-    mu = expit(eta)
-    ll_terms = log_likelihood_terms(eta, y_b)
+        eta += off_b
+    # One exp serves both the probability and the log-likelihood:
+    # e = exp(-|eta|); mu = 1/(1+e) or e/(1+e); softplus(eta) = max(eta, 0) + log1p(e).
+    e = np.exp(-np.abs(eta))
+    inv = 1.0 / (1.0 + e)
+    mu = np.where(eta >= 0, inv, e * inv)
+    ll_terms = y_b * eta - np.maximum(eta, 0.0) - np.log1p(e)
+    if not np.all(np.isfinite(ll_terms)):
+        # |eta| beyond ~1e308 / 2: y*eta - max(eta,0) can form inf - inf; use the branch form.
+        ll_terms = log_likelihood_terms(eta, y_b)
     resid = y_b - mu
-    var = mu * (1.0 - mu)
+    var = e * inv * inv  # mu (1 - mu) without cancellation
     if wt_b is not None:
-        ll_terms = ll_terms * wt_b
-        resid = resid * wt_b
-        var = var * wt_b
+        ll_terms *= wt_b
+        resid *= wt_b
+        var *= wt_b
     ll = float(ll_terms.sum())
     grad = X_b.T @ resid
     if not need_hessian:
         return ll, grad, None
-    Xs = X_b * np.sqrt(var)[:, None]
+    Xs = np.multiply(X_b, np.sqrt(var)[:, None], out=buf[: X_b.shape[0]])
     # dsyrk on the C-ordered block: Xs is (m, p) row-major == (p, m) column-major,
     # so trans=0 gives Xs' Xs (upper triangle only) without copying.
-    hess = dsyrk(1.0, Xs.T, trans=0, lower=0)
-    return ll, grad, hess
+    return ll, grad, Xs
 
 
 def loglik_score_information(
@@ -75,22 +80,25 @@ def loglik_score_information(
     n, p = X.shape
     ll = 0.0
     grad = np.zeros(p)
-    hess = np.zeros((p, p)) if need_hessian else None
+    hess = np.zeros((p, p), order="F") if need_hessian else None
+    block_rows = max(1, min(block_rows, n))
+    buf = np.empty((block_rows, p)) if need_hessian else None
     for start in range(0, n, block_rows):
         stop = min(start + block_rows, n)
         sl = slice(start, stop)
-        b_ll, b_grad, b_hess = _block_pieces(
+        b_ll, b_grad, Xs = _block_pieces(
             X[sl],
             y[sl],
             beta,
             None if offset is None else offset[sl],
             None if weights is None else weights[sl],
             need_hessian,
+            buf,
         )
         ll += b_ll
         grad += b_grad
         if need_hessian:
-            hess += b_hess
+            hess = dsyrk(1.0, Xs.T, beta=1.0, c=hess, trans=0, lower=0, overwrite_c=1)
     if need_hessian:
         hess = np.triu(hess) + np.triu(hess, 1).T
     return ll, grad, hess

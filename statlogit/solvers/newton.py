@@ -26,6 +26,31 @@ from .base import Fit
 #: Line-search halvings before giving up on an iteration.
 MAX_HALVINGS = 30
 
+#: From this many rows on, Newton starts from the fit on a random subsample: it is within
+#: O(1/sqrt(m)) of the answer, so the full-data iterations start in the region of
+#: quadratic convergence and two or three full passes fewer are needed.
+SUBSAMPLE_MIN_ROWS = 200_000
+SUBSAMPLE_ROWS = 50_000
+
+
+def _subsample_start(X, y, offset, weights, beta0, intercept_index):
+    n, p = X.shape
+    m = max(SUBSAMPLE_ROWS, 200 * p)
+    if m * 4 > n:
+        return beta0, ""
+    rows = np.sort(np.random.default_rng(20240601).choice(n, size=m, replace=False))
+    try:
+        sub = fit_newton(
+            X[rows], y[rows], offset=None if offset is None else offset[rows],
+            weights=None if weights is None else weights[rows], start=beta0, tol=1e-3, max_iter=25,
+            intercept_index=intercept_index,
+        )
+    except SingularInformation:
+        return beta0, ""
+    if not sub.converged or not np.all(np.isfinite(sub.params)):
+        return beta0, ""
+    return sub.params, f"started from a fit on a random subsample of {m} rows"
+
 
 class SingularInformation(Exception):
     """Raised internally when X'WX is not positive definite (rank deficiency)."""
@@ -75,12 +100,15 @@ def fit_newton(
     max_iter : the most Newton steps taken.
     """
     n, p = X.shape
+    note = ""
     if start is None:
         beta = np.zeros(p)
         if intercept_index is not None and offset is None:
             ybar = np.average(y, weights=weights)
             if 0.0 < ybar < 1.0:
                 beta[intercept_index] = np.log(ybar / (1.0 - ybar))
+        if n >= SUBSAMPLE_MIN_ROWS:
+            beta, note = _subsample_start(X, y, offset, weights, beta, intercept_index)
     else:
         beta = np.array(start, dtype=float)
 
@@ -136,6 +164,8 @@ def fit_newton(
         beta, ll, grad, hess = trial, ll_t, grad_t, hess_t
         n_iter += 1
 
+    if note:
+        message = f"{message}; {note}"
     return Fit(
         params=beta,
         information=hess,

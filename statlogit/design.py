@@ -218,6 +218,25 @@ def _eval_response(lhs_code: str, data: pd.DataFrame, env) -> pd.Series:
     return s
 
 
+def _user_environment():
+    """patsy's evaluation namespace: the caller's frame (first outside statlogit), then numpy.
+
+    Formulas may use the caller's functions and variables, as in statsmodels; ``np`` is
+    always available so ``np.log(x)`` works even where numpy was not imported.
+    """
+    import os
+    import sys
+
+    import patsy
+
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package_dir):
+        frame = frame.f_back
+    spaces = [] if frame is None else [frame.f_locals, frame.f_globals]
+    return patsy.EvalEnvironment(spaces + [{"np": np, "numpy": np}])
+
+
 def _formula_columns(formula: str, data: pd.DataFrame) -> list[str]:
     """Data columns mentioned in the formula text (for messages about missing values)."""
     return [c for c in map(str, data.columns) if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w])", formula)]
@@ -243,7 +262,7 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
             f"formula {formula!r} must have exactly one response on the left of '~'"
         )
     lhs_code = desc.lhs_termlist[0].factors[0].code
-    env = patsy.EvalEnvironment.capture(2)
+    env = _user_environment()
     raw_y = _eval_response(lhs_code, frame, env)
     rhs = patsy.ModelDesc([], desc.rhs_termlist)
 
@@ -353,13 +372,19 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
     n_keep = int(keep.sum())
     X = np.empty((n_keep, len(info.column_names)))
     all_rows = n_keep == len(frame)
+    sources = []
     for term, sl in info.term_slices.items():
-        j = sl.start
         if not term.factors:
-            X[:, j] = 1.0
+            X[:, sl.start] = 1.0
         else:
             col = cols[codes.index(term.factors[0].code)]
-            X[:, j] = col if all_rows else col[keep]
+            sources.append((sl.start, col if all_rows else col[keep]))
+    # Columns to rows in cache-sized row blocks (a plain column-by-column copy is 2-3x slower).
+    step = 4096
+    for s in range(0, n_keep, step):
+        block = X[s : s + step]
+        for j, col in sources:
+            block[:, j] = col[s : s + step]
     return X, info, keep
 
 

@@ -204,8 +204,10 @@ def _eval_response(lhs_code: str, data: pd.DataFrame, env) -> pd.Series:
     try:
         raw = env.eval(lhs_code, inner_namespace=data)
     except NameError as exc:
+        missing = re.search(r"name '([^']+)' is not defined", str(exc))
+        what = repr(missing.group(1)) if missing else repr(lhs_code)
         raise FormulaError(
-            f"response {lhs_code!r} is not a column of the data; columns are "
+            f"response {lhs_code!r}: {what} is not a column of the data; columns are "
             f"{_values_text(list(map(str, data.columns)), 12)}"
         ) from exc
     except Exception as exc:  # patsy evaluates arbitrary Python
@@ -234,7 +236,10 @@ def _user_environment():
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package_dir):
         frame = frame.f_back
     spaces = [] if frame is None else [frame.f_locals, frame.f_globals]
-    return patsy.EvalEnvironment(spaces + [{"np": np, "numpy": np}])
+    import patsy.builtins
+
+    builtins = {k: getattr(patsy.builtins, k) for k in patsy.builtins.__all__}
+    return patsy.EvalEnvironment(spaces + [{"np": np, "numpy": np}, builtins])
 
 
 def _formula_columns(formula: str, data: pd.DataFrame) -> list[str]:
@@ -420,7 +425,12 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
                 f"categorical variables ({exc})"
             ) from exc
     else:
-        Xa = np.asarray(X, dtype=float)
+        try:
+            Xa = np.asarray(X, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise DataError(
+                f"X must be numeric; use the formula interface for categorical variables ({exc})"
+            ) from exc
         if Xa.ndim == 1:
             Xa = Xa[:, None]
         if Xa.ndim != 2:

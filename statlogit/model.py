@@ -64,9 +64,18 @@ class Logit:
         return LogitResults(self, fit, opts)
 
     def _run_solver(self, opts: FitOptions):
+        from dataclasses import replace
+
+        scale = extreme_column_scale(self.design.X)
+        if scale is None:
+            return self._solve(self.design.X, opts)
+        fit = self._solve(self.design.X / scale, opts)
+        return replace(fit, params=fit.params / scale, column_scale=scale)
+
+    def _solve(self, X: np.ndarray, opts: FitOptions):
         from .solvers.newton import SingularInformation
 
-        d = self.design
+        d = replace_X(self.design, X)
         try:
             if opts.method == "newton":
                 from .solvers.newton import fit_newton
@@ -94,8 +103,62 @@ class Logit:
             raise rank_deficiency_error(d) from exc
 
 
-def _after_fit(model: Logit, fit, opts: FitOptions) -> None:
-    """Warnings about the fit: non-convergence (and separation, see diagnostics)."""
+def extreme_column_scale(X: np.ndarray) -> np.ndarray | None:
+    """Column scales when some column's largest |value| lies beyond 1e+-50, else None.
+
+    Such columns would overflow or underflow X'WX (1e200 squared is not a double), so the
+    solvers then run on ``X / scale`` and the coefficients are mapped back.
+    """
+    if X.size == 0:
+        return None
+    big = np.maximum(X.max(axis=0), -X.min(axis=0))
+    nonzero = big > 0
+    if not np.any((big[nonzero] > 1e50) | (big[nonzero] < 1e-50)):
+        return None
+    return np.where(nonzero, big, 1.0)
+
+
+def replace_X(design: Design, X: np.ndarray) -> Design:
+    from dataclasses import replace
+
+    return design if X is design.X else replace(design, X=X)
+
+
+def _after_fit(model: Logit, fit, opts: FitOptions):
+    """Warnings about the fit: separation (checked exactly when the fit shows symptoms) and
+    non-convergence.
+
+    Symptoms (no convergence, |logit| > 25 for some row, huge or undefined standard errors,
+    huge coefficients; see :func:`statlogit.diagnostics.separation.symptoms`) trigger the
+    linear-programming check of Konis (2007). A finding of separation is kept for
+    ``res.separation`` and reported by one :class:`SeparationWarning`; the returned Fit then
+    never claims convergence (the MLE does not exist). Returns the Fit to use.
+    """
+    import dataclasses
+
+    from .diagnostics.separation import detect_separation, remember, symptoms
+    from .exceptions import SeparationWarning
+
+    d = model.design
+    if opts.method != "firth":
+        signs = symptoms(fit, d.X, model.offset)
+        if opts.method in ("gd", "sgd"):  # their non-convergence is about the step size
+            signs = [s for s in signs if not s.startswith("the fit did not converge")]
+        if signs:
+            found = detect_separation(d.X, d.y, list(d.column_names), d.row_labels, d.intercept_index,
+                                      model.weights, tuple(signs))
+            if found.status != "none":
+                remember(fit, found)
+                if fit.converged:
+                    fit = dataclasses.replace(
+                        fit, converged=False,
+                        message=f"{fit.message}; but the data show {found.status} separation, so "
+                                "no finite maximum-likelihood estimate exists",
+                    )
+                remember(fit, found)
+                warn(f"{found.message} (symptoms: {'; '.join(signs)})", SeparationWarning)
+                return fit
+            remember(fit, found)
     if not fit.converged:
         advice = {
             "newton": "check for separation (res.separation), or try method='firth'",
@@ -104,6 +167,7 @@ def _after_fit(model: Logit, fit, opts: FitOptions) -> None:
             "sgd": "raise epochs, or use method='newton' for exact estimates",
         }[opts.method]
         warn(f"{opts.method} did not converge: {fit.message}; {advice}", ConvergenceWarning)
+    return fit
 
 
 def rank_deficiency_error(design: Design) -> RankDeficiencyError:

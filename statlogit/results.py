@@ -88,7 +88,13 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         return pd.Series(self.fit_info.params, index=self.names, name="coef")
 
     @cached_property
-    def _cov(self) -> np.ndarray:
+    def _scale(self) -> np.ndarray:
+        cs = self.fit_info.column_scale
+        return np.ones(len(self.names)) if cs is None else cs
+
+    @cached_property
+    def _cov_scaled(self) -> np.ndarray:
+        """Inverse information for the columns the solver saw (``X / column_scale``)."""
         H = self.fit_info.information
         s = np.sqrt(np.diag(H))
         if np.any(s <= 0) or not np.all(np.isfinite(s)):
@@ -99,7 +105,18 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         except np.linalg.LinAlgError:
             return np.full(H.shape, np.inf)
         inv = (inv + inv.T) / 2
-        return inv / np.outer(s, s)
+        cov = inv / np.outer(s, s)
+        if not np.all(np.diag(cov) > 0) or not np.all(np.isfinite(cov)):
+            # Not positive definite: the information is singular (e.g. separation).
+            return np.full(H.shape, np.inf)
+        return cov
+
+    @cached_property
+    def _cov(self) -> np.ndarray:
+        cs = self._scale
+        with np.errstate(over="ignore"):
+            # Entries beyond the double range (columns scaled by 1e+-200) become inf.
+            return self._cov_scaled / cs[:, None] / cs[None, :]
 
     def cov_params(self) -> pd.DataFrame:
         """Inverse observed information at the coefficients returned."""
@@ -107,7 +124,8 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
 
     @cached_property
     def bse(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.names, name="se")
+        se = np.sqrt(np.diag(self._cov_scaled)) / self._scale
+        return pd.Series(se, index=self.names, name="se")
 
     @cached_property
     def zvalues(self) -> pd.Series:
@@ -325,7 +343,8 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         if not interval:
             return pd.Series(link(eta), index=index, name=out_name)
         z = float(ndtri(1 - _check_alpha(alpha) / 2))
-        se = np.sqrt(np.einsum("ij,ij->i", X @ self._cov, X))
+        Xs = X / self._scale if self.fit_info.column_scale is not None else X
+        se = np.sqrt(np.einsum("ij,ij->i", Xs @ self._cov_scaled, Xs))
         return pd.DataFrame(
             {out_name: link(eta), "lower": link(eta - z * se), "upper": link(eta + z * se), "se_logit": se},
             index=index,

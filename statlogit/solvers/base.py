@@ -22,6 +22,7 @@ class Fit:
     history : one dict per iteration (``iteration``, ``loglik``, ``step_size``, ...).
     method : the solver's name.
     message : why it stopped, in words.
+    penalized_loglik : the penalized log-likelihood (Firth), else None.
     """
 
     params: np.ndarray
@@ -33,3 +34,7 @@ class Fit:
     method: str = "newton"
     message: str = ""
     penalized_loglik: float | None = None
+    #: When set, the solver ran on ``X / column_scale`` (columns with values beyond
+    #: 1e+-50): ``params`` are on X's scale, ``information`` is for the scaled columns,
+    #: and the covariance of ``params`` is ``inv(information) / outer(scale, scale)``.
+    column_scale: np.ndarray | None = None

@@ -23,12 +23,12 @@ class FitOptions:
     max_iter: int | None = None
     learning_rate: float | None = None  # None: 1/L from the standardized design
     batch_size: int = 64
-    epochs: int = 200
+    epochs: int = 100
     seed: int | None = 0
     progress: bool = False
 
     def default_tol(self) -> float:
-        return {"newton": 1e-8, "firth": 1e-8, "gd": 1e-9, "sgd": 1e-4}[self.method]
+        return {"newton": 1e-8, "firth": 1e-8, "gd": 1e-9, "sgd": 1e-7}[self.method]
 
     def default_max_iter(self) -> int:
         return {"newton": 100, "firth": 200, "gd": 100_000, "sgd": self.epochs}[self.method]

@@ -306,6 +306,8 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
             f"{len(dropped)} of {len(frame)} rows have missing values (in "
             f"{', '.join(cols) or 'the formula variables'}); drop them first or use missing='drop'"
         )
+    if len(info.column_names) == 0:
+        raise FormulaError(f"formula {formula!r} has no intercept and no predictors; nothing to estimate")
     y, ev, non_ev, rule = code_response(raw_y[keep], lhs_code, event)
     _check_finite(X, info.column_names)
     terms = _term_infos(info, frame)
@@ -468,17 +470,26 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
     all_rows = bool(keep.all())
     yv, ev, non_ev, rule = code_response(ys if all_rows else ys[keep].reset_index(drop=True), name, event)
     n_keep = int(keep.sum())
+    rows = Xa if all_rows else Xa[keep]
+    const = np.flatnonzero((rows.max(axis=0) == rows.min(axis=0)) & (rows[0] != 0)) if rows.size else []
     icpt = None
-    if intercept:
+    if len(const):
+        # X brings its own constant (sm.add_constant habit): that column is the intercept,
+        # and no second one is added.
+        Xa = np.ascontiguousarray(rows)
+        icpt = int(const[0])
+    elif intercept:
         # One allocation: the intercept column and the kept rows written in place.
         out = np.empty((n_keep, Xa.shape[1] + 1))
         out[:, 0] = 1.0
-        out[:, 1:] = Xa if all_rows else Xa[keep]
+        out[:, 1:] = rows
         Xa = out
         names = ["Intercept"] + names
         icpt = 0
     else:
-        Xa = np.ascontiguousarray(Xa if all_rows else Xa[keep])
+        Xa = np.ascontiguousarray(rows)
+    if Xa.shape[1] == 0:
+        raise DataError("X has no columns and intercept=False; nothing to estimate")
     _check_finite(Xa, names)
     terms = [
         TermInfo(n, (j,), "intercept" if (icpt is not None and j == icpt) else "numeric", None if j == icpt else n)

@@ -186,7 +186,10 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         from .exceptions import NotFittedError
 
         if self.method == "firth":
-            return
+            raise OptionError(
+                f"{what} are computed from the unpenalized likelihood and do not apply to a "
+                "Firth fit; use method='wald' (brglm2's default Wald intervals)"
+            )
         if not self.converged:
             raise NotFittedError(
                 f"{what} need a converged maximum-likelihood fit; this {self.method} fit did not "

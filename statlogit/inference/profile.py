@@ -22,8 +22,22 @@ import numpy as np
 from ..solvers.newton import fit_newton
 
 
+class ProfileFailure(Exception):
+    """A constrained refit did not converge even by continuation from a converged point."""
+
+
 class _Profile:
+    """The profile log-likelihood of coefficient j, with every refit warm-started.
+
+    A refit at ``b`` starts from the nearest converged profile point ``b0`` moved along
+    the first-order path of the constrained maximum, ``beta_rest(b0) - (b - b0) H_rr^-1 H_rj``
+    (so the linear predictor barely moves, like MASS's ``etastart``). If it still fails,
+    the point halfway to ``b0`` is solved first (continuation), up to 12 halvings.
+    """
+
     def __init__(self, X, y, j, beta_hat, loglik_hat, offset, weights):
+        from ..kernel import loglik_score_information
+
         self.X_rest = np.ascontiguousarray(np.delete(X, j, axis=1))
         self.xj = X[:, j]
         self.y = y
@@ -31,22 +45,53 @@ class _Profile:
         self.weights = weights
         self.loglik_hat = loglik_hat
         self.b_hat = beta_hat[j]
-        self.warm = np.delete(beta_hat, j)
+        rest = np.delete(np.arange(len(beta_hat)), j)
+        _, _, H = loglik_score_information(X, y, beta_hat, offset, weights)
+        try:
+            self.slope = -np.linalg.solve(H[np.ix_(rest, rest)], H[rest, j])
+        except np.linalg.LinAlgError:
+            self.slope = np.zeros(len(rest))
+        self.points: dict[float, np.ndarray] = {float(self.b_hat): np.delete(beta_hat, j)}
         self.cache: dict[float, float] = {}
 
+    def _refit(self, b: float, start: np.ndarray):
+        from ..solvers.newton import SingularInformation
+
+        off = b * self.xj if self.offset is None else self.offset + b * self.xj
+        try:
+            fit = fit_newton(self.X_rest, self.y, offset=off, weights=self.weights, start=start,
+                             tol=1e-10, max_iter=60)
+        except SingularInformation:
+            return None
+        if not fit.converged or not np.all(np.isfinite(fit.params)):
+            return None
+        return fit
+
+    def _solve(self, b: float, depth: int = 0) -> float:
+        b0 = min(self.points, key=lambda t: abs(t - b))
+        fit = self._refit(b, self.points[b0] + (b - b0) * self.slope)
+        if fit is None:
+            if depth >= 12:
+                raise ProfileFailure(b)
+            mid = b0 + (b - b0) / 2.0
+            self._solve(mid, depth + 1)
+            fit = self._refit(b, self.points[mid] + (b - mid) * self.slope)
+            if fit is None:
+                return self._solve(b, depth + 1)
+        self.points[float(b)] = fit.params
+        return fit.loglik
+
     def signed_root(self, b: float) -> float:
+        b = float(b)
         if b in self.cache:
             return self.cache[b]
-        off = b * self.xj if self.offset is None else self.offset + b * self.xj
         if self.X_rest.shape[1] == 0:
             from ..kernel import log_likelihood
 
+            off = b * self.xj if self.offset is None else self.offset + b * self.xj
             ll = log_likelihood(self.X_rest, self.y, np.zeros(0), off, self.weights)
         else:
-            fit = fit_newton(self.X_rest, self.y, offset=off, weights=self.weights, start=self.warm, tol=1e-10)
-            ll = fit.loglik
-            if np.all(np.isfinite(fit.params)):
-                self.warm = fit.params
+            ll = self._solve(b)
         dev = max(2.0 * (self.loglik_hat - ll), 0.0)
         r = float(np.sign(b - self.b_hat) * np.sqrt(dev))
         self.cache[b] = r
@@ -70,47 +115,51 @@ def profile_limits(
     A limit that cannot be bracketed (the profile flattens out, as under separation)
     is returned as ``-inf`` / ``+inf``.
     """
-    from scipy.optimize import brentq
 
     prof = _Profile(X, y, j, beta_hat, loglik_hat, offset, weights)
     limits = []
     for sign in (-1.0, 1.0):
-        target = sign * z
-        prof.warm = np.delete(beta_hat, j)
-        inner = beta_hat[j]
-        step = se[j] * z
-        outer = inner + sign * step
-        f_outer = prof.signed_root(outer) - target
-        found = True
-        k = 0
-        # Step out until r(b) passes the target; the profile is near-linear in b so a
-        # secant step (capped) reaches the far side in one or two refits.
-        while sign * f_outer < 0:
-            k += 1
-            if k > max_expand or not np.isfinite(outer):
-                found = False
-                break
-            r_out = f_outer + target
-            if abs(r_out) > 1e-8:
-                grow = min(max(z / abs(r_out) * 1.1, 1.2), 4.0)
-            else:
-                grow = 4.0
-            inner, outer = outer, beta_hat[j] + (outer - beta_hat[j]) * grow
-            f_outer = prof.signed_root(outer) - target
-        if not found:
+        try:
+            limits.append(_one_limit(prof, beta_hat[j], se[j], z, sign, max_expand))
+        except ProfileFailure as exc:
+            from ..exceptions import ConvergenceWarning, warn
+
+            warn(
+                f"profile likelihood for coefficient {j}: the constrained refit at {exc.args[0]:.6g} "
+                "did not converge; that limit is reported as infinite. Use Wald intervals or "
+                "check for separation / near-collinearity",
+                ConvergenceWarning,
+            )
             limits.append(sign * np.inf)
-            continue
-        f_inner = prof.signed_root(inner) - target if inner != beta_hat[j] else -target
-        if f_inner == 0:
-            limits.append(inner)
-            continue
-        a, b = sorted((inner, outer))
-        root = brentq(
-            lambda t, target=target: prof.signed_root(t) - target,
-            a,
-            b,
-            xtol=1e-12 * max(1.0, abs(beta_hat[j])),
-            rtol=4 * np.finfo(float).eps,
-        )
-        limits.append(root)
     return limits[0], limits[1]
+
+
+def _one_limit(prof: _Profile, b_hat: float, se_j: float, z: float, sign: float, max_expand: int) -> float:
+    """Root of ``r(b) = sign * z`` on one side of ``b_hat`` (``sign * inf`` if unbounded)."""
+    from scipy.optimize import brentq
+
+    target = sign * z
+    inner = b_hat
+    outer = b_hat + sign * se_j * z
+    f_outer = prof.signed_root(outer) - target
+    k = 0
+    # Step out until r(b) passes the target; the profile is near-linear in b, so a capped
+    # secant-like growth reaches the far side in one or two refits.
+    while sign * f_outer < 0:
+        k += 1
+        if k > max_expand or not np.isfinite(outer):
+            return sign * np.inf
+        r_out = abs(f_outer + target)
+        grow = min(max(z / r_out * 1.1, 1.2), 4.0) if r_out > 1e-8 else 4.0
+        inner, outer = outer, b_hat + (outer - b_hat) * grow
+        f_outer = prof.signed_root(outer) - target
+    if inner != b_hat and prof.signed_root(inner) == target:
+        return inner
+    a, b = sorted((inner, outer))
+    return brentq(
+        lambda t: prof.signed_root(t) - target,
+        a,
+        b,
+        xtol=1e-12 * max(1.0, abs(b_hat)),
+        rtol=4 * np.finfo(float).eps,
+    )

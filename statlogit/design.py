@@ -94,6 +94,8 @@ def code_response(raw: pd.Series, name: str, event: Any = None) -> tuple[np.ndar
         kind = "bool"
     elif pd.api.types.is_numeric_dtype(s.dtype):
         a = s.to_numpy(dtype=float)
+        if not np.all(np.isfinite(a)):
+            raise ResponseError(f"response {name!r} has infinite values; it must be 0/1")
         if np.all((a == 0.0) | (a == 1.0)):  # the common 0/1 case without a sort
             vals = np.unique([a.min(), a.max()])
         else:

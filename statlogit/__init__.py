@@ -14,6 +14,7 @@ from importlib import import_module
 from .exceptions import (
     ConvergenceWarning,
     DataError,
+    DiagnosticError,
     DiagnosticWarning,
     FormulaError,
     NotFittedError,
@@ -62,6 +63,7 @@ __all__ = [
     "RankDeficiencyError",
     "OptionError",
     "PredictionError",
+    "DiagnosticError",
     "NotFittedError",
     "StatlogitWarning",
     "ConvergenceWarning",

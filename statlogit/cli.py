@@ -1,14 +1,255 @@
-"""The ``statlogit`` command. With no arguments it fits the bundled Pima model."""
+"""The ``statlogit`` command (also ``python -m statlogit``).
+
+::
+
+    statlogit                                   # fit the bundled Pima model, print summary + assumptions
+    statlogit fit DATA.csv "FORMULA" [--method newton|gd|sgd|firth] [--event LEVEL]
+                  [--units NAME=K ...] [--alpha 0.05] [--threshold 0.5] [--wald]
+                  [--report OUT.html|OUT.md|OUT.txt] [--json OUT.json]
+    statlogit demo [--out DIR]                  # write the Pima example reports to DIR
+
+``fit`` prints the model summary and the assumption table; ``--report`` writes the full
+report (format from the suffix) and ``--json`` every number of it (structure:
+:mod:`statlogit.report.jsonschema`). Data: CSV (``.csv``, ``.txt``, ``.tsv``, compressed
+too), Parquet (``.parquet``/``.pq``, needs pyarrow). Bad input gives one line on stderr
+naming the problem and exit status 2; a progress bar is shown for profile intervals when
+stderr is a terminal.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+import warnings
+from pathlib import Path
+
+PIMA_FORMULA = "diabetes ~ glucose + mass + age"
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem with the command line or the input files (reported in one line)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="statlogit",
+        description="Logistic regression as statistical inference. With no command: fit the bundled "
+                    f"Pima model ({PIMA_FORMULA}) and print its summary and assumption checks.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="{fit,demo}")
+    f = sub.add_parser("fit", help="fit FORMULA on a CSV or Parquet file and print the summary",
+                       description="Fit FORMULA on DATA and print the summary and the assumption table.")
+    f.add_argument("data", help="CSV file (or .parquet with pyarrow installed)")
+    f.add_argument("formula", help='patsy formula, e.g. "diabetes ~ glucose + mass + age"')
+    f.add_argument("--method", default="newton", help="newton (default), gd, sgd or firth")
+    f.add_argument("--event", help="response level to model as the event (coded 1)")
+    f.add_argument("--units", action="append", default=[], metavar="NAME=K",
+                   help="state the odds ratio of NAME per K units in the report (repeatable)")
+    f.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
+    f.add_argument("--threshold", type=float, default=0.5, help="cut-off of the confusion table (default 0.5)")
+    f.add_argument("--wald", action="store_true", help="Wald intervals instead of profile likelihood")
+    f.add_argument("--report", metavar="OUT", help="write the full report: OUT.html, OUT.md or OUT.txt")
+    f.add_argument("--json", metavar="OUT.json", help="write every number of the report as JSON")
+    f.add_argument("--sep", default=None, help="CSV field separator (default: guessed from the suffix)")
+    d = sub.add_parser("demo", help="write the bundled Pima example reports (HTML, Markdown, text, JSON)",
+                       description=f"Fit {PIMA_FORMULA} on the bundled Pima data and write its reports.")
+    d.add_argument("--out", default="reports", help="output directory (default: ./reports)")
+    return p
+
+
+def read_table(path: str | Path, sep: str | None = None):
+    """Read a CSV or Parquet file into a DataFrame, raising :class:`CommandError` on failure."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise CommandError(f"data file {str(path)!r} does not exist")
+    if path.is_dir():
+        raise CommandError(f"data file {str(path)!r} is a directory, not a file")
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in (".parquet", ".pq"):
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise CommandError(f"reading {path.name!r} needs pyarrow: pip install 'statlogit[parquet]' "
+                               "(or save the data as CSV)")
+        try:
+            return pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises its own error types
+            raise CommandError(f"cannot read Parquet file {str(path)!r}: {_first_line(exc)}") from exc
+    if sep is None:
+        sep = "\t" if ".tsv" in suffixes else ","
+    try:
+        frame = pd.read_csv(path, sep=sep)
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"cannot read {str(path)!r} as text (is it a CSV file?): {_first_line(exc)}") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
+        raise CommandError(f"cannot read CSV file {str(path)!r}: {_first_line(exc)}") from exc
+    if frame.shape[1] < 2:
+        raise CommandError(f"{str(path)!r} has {frame.shape[1]} column(s); a model needs a response and a "
+                           "predictor (wrong separator? use --sep)")
+    return frame
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _parse_units(items: list[str]) -> dict[str, float]:
+    units = {}
+    for item in items:
+        name, eq, value = item.rpartition("=")
+        try:
+            units[name.strip()] = float(value)
+        except ValueError:
+            eq = ""
+        if not eq or not name.strip():
+            raise CommandError(f"--units {item!r} is not NAME=K (e.g. --units glucose=10)")
+    return units
+
+
+def _event_value(event: str | None):
+    """``--event 1`` means the number 1 for a numeric response; other text stays text."""
+    if event is None:
+        return None
+    for cast in (int, float):
+        try:
+            return cast(event)
+        except ValueError:
+            continue
+    return event
+
+
+def _fit(frame, formula: str, method: str, event: str | None, progress: bool):
+    import statlogit as sl
+    from statlogit.exceptions import ResponseError
+
+    options = {"progress": progress} if method in ("gd", "sgd") else {}
+    value = _event_value(event)
+    try:
+        return sl.logit(formula, data=frame, method=method, event=value, **options)
+    except ResponseError as first:
+        if value is None or value == event:
+            raise
+        try:  # "--event 1" on a text response whose level is the string "1"
+            return sl.logit(formula, data=frame, method=method, event=event, **options)
+        except ResponseError:
+            raise first from None
+
+
+def _print_summary(res, ci_method: str, alpha: float, progress: bool) -> None:
+    from .exceptions import NotFittedError
+
+    if ci_method == "profile":
+        status = str(getattr(res.separation, "status", "none"))
+        try:
+            if status != "none":
+                raise NotFittedError(f"{status} separation: profile-likelihood limits do not exist")
+            res.conf_int(alpha, "profile", progress=progress)  # fills the cache; the summary reuses it
+        except NotFittedError as exc:
+            print(f"statlogit: note: Wald intervals shown ({_first_line(exc)})", file=sys.stderr)
+            ci_method = "wald"
+    print(res.summary(alpha=alpha, ci_method=ci_method))
+    print()
+    print(res.check_assumptions())
+
+
+def _write(report, path: str) -> None:
+    target = Path(path)
+    if target.parent and not target.parent.exists():
+        raise CommandError(f"cannot write {path!r}: directory {str(target.parent)!r} does not exist")
+    try:
+        report.save(target)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path!r}: {exc.strerror or exc}") from exc
+
+
+def run_fit(args, progress: bool) -> int:
+    if args.report:
+        suffix = Path(args.report).suffix.lower()
+        if suffix not in (".html", ".htm", ".md", ".markdown", ".txt"):
+            raise CommandError(f"--report {args.report!r}: use a name ending in .html, .md or .txt")
+    if args.json and Path(args.json).suffix.lower() != ".json":
+        raise CommandError(f"--json {args.json!r}: use a name ending in .json")
+    units = _parse_units(args.units)
+    frame = read_table(args.data, args.sep)
+    res = _fit(frame, args.formula, args.method, args.event, progress)
+    ci_method = "wald" if args.wald else "profile"
+    _print_summary(res, ci_method, args.alpha, progress)
+    if args.report or args.json:
+        report = res.report(units=units, alpha=args.alpha, ci_method=ci_method, threshold=args.threshold,
+                            data=frame, progress=progress, plots=bool(args.report))
+        for path in (args.report, args.json):
+            if path:
+                _write(report, path)
+                print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def write_demo(out: str | Path, progress: bool = False) -> list[Path]:
+    """Fit the Pima model and write ``pima_report.{html,md,txt,json}`` (+ figures) to ``out``."""
+    import statlogit as sl
+
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot create directory {str(out)!r}: {exc.strerror or exc}") from exc
+    data = sl.datasets.load_pima()
+    res = sl.logit(PIMA_FORMULA, data=data)
+    report = res.report(units={"glucose": 10}, data=data, progress=progress,
+                        title="Pima diabetes: logistic regression of diabetes = pos")
+    written = []
+    for suffix in (".html", ".md", ".txt", ".json"):
+        path = out / f"pima_report{suffix}"
+        _write(report, str(path))
+        written.append(path)
+    return written
+
+
+def run_default(progress: bool) -> int:
+    import statlogit as sl
+
+    res = sl.logit(PIMA_FORMULA, data=sl.datasets.load_pima())
+    _print_summary(res, "profile", 0.05, progress)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    import statlogit as sl
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)  # exits with status 2 and a usage line on a bad command line
+    progress = sys.stderr.isatty()
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _dispatch(args, progress)
 
-    res = sl.logit("diabetes ~ glucose + mass + age", data=sl.datasets.load_pima())
-    print(res.summary(ci_method="profile"))
-    return 0
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"statlogit: {category.__name__}: {message}", file=sys.stderr)
+
+
+def _dispatch(args, progress: bool) -> int:
+    from .exceptions import StatlogitError
+
+    try:
+        if args.command == "fit":
+            return run_fit(args, progress)
+        if args.command == "demo":
+            for path in write_demo(args.out, progress):
+                print(f"wrote {path}")
+            return 0
+        return run_default(progress)
+    except (CommandError, StatlogitError) as exc:
+        print(f"statlogit: error: {_first_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `statlogit fit ... | head`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("statlogit: interrupted", file=sys.stderr)
+        return 130

@@ -37,6 +37,10 @@ class PredictionError(StatlogitError, ValueError):
     """New data for ``predict`` cannot be put through the fitted design."""
 
 
+class DiagnosticError(StatlogitError, ValueError):
+    """A diagnostic cannot be computed for this model (too few terms, no usable groups...)."""
+
+
 class NotFittedError(StatlogitError, RuntimeError):
     """A quantity needs a fit that converged to a finite maximum-likelihood estimate."""
 
@@ -65,6 +69,7 @@ __all__ = [
     "RankDeficiencyError",
     "OptionError",
     "PredictionError",
+    "DiagnosticError",
     "NotFittedError",
     "StatlogitWarning",
     "ConvergenceWarning",

@@ -60,7 +60,7 @@ class Logit:
 
         opts = make_options(method=method, **options)
         fit = self._run_solver(opts)
-        _after_fit(self, fit, opts)
+        fit = _after_fit(self, fit, opts)
         return LogitResults(self, fit, opts)
 
     def _run_solver(self, opts: FitOptions):

@@ -96,6 +96,13 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
     def _cov_scaled(self) -> np.ndarray:
         """Inverse information for the columns the solver saw (``X / column_scale``)."""
         H = self.fit_info.information
+        if self.method != "firth":
+            from .diagnostics.separation import recall
+
+            found = recall(self.fit_info)
+            if found is not None and found.status != "none":
+                # Under separation the MLE does not exist; finite SEs would be a wrong answer.
+                return np.full(H.shape, np.inf)
         s = np.sqrt(np.diag(H))
         if np.any(s <= 0) or not np.all(np.isfinite(s)):
             return np.full(H.shape, np.inf)

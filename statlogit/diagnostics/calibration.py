@@ -1,0 +1,100 @@
+"""Goodness of fit: Hosmer-Lemeshow test and a calibration table.
+
+Hosmer-Lemeshow as ResourceSelection's ``hoslem.test``: cut points
+``unique(quantile(p, 0:g/g))`` (quantile type 7, numpy's default "linear"), bins closed
+on the right with the lowest value included, so tied probabilities share a bin; the
+statistic sums ``(O - E)^2 / E`` over events and non-events of every bin, referred to a
+chi-square with ``bins - 2`` degrees of freedom (``bins`` = number of non-empty bins).
+
+Reference: Hosmer DW, Lemeshow S (1980) Commun Stat A 9:1043-1069; Lele SR et al.,
+ResourceSelection (R package).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import chdtrc
+
+from ..exceptions import OptionError
+from ._common import DiagnosticError
+
+
+def _check_groups(name: str, g) -> int:
+    if not (isinstance(g, int | np.integer) and not isinstance(g, bool) and g >= 2):
+        raise OptionError(f"{name}={g!r} is not valid; it must be an integer >= 2 (10 is usual)")
+    return int(g)
+
+
+def quantile_bins(p: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bin index (0-based) of every probability and the cut points, as ``hoslem.test``."""
+    cuts = np.unique(np.quantile(p, np.linspace(0.0, 1.0, groups + 1)))
+    if cuts.size == 1:
+        return np.zeros(p.shape[0], dtype=np.intp), np.r_[cuts, cuts]
+    idx = np.searchsorted(cuts, p, side="left")  # cuts[i-1] < p <= cuts[i] -> i
+    return np.clip(idx, 1, cuts.size - 1) - 1, cuts
+
+
+@dataclass(frozen=True)
+class HosmerLemeshowResult:
+    """``statistic``, ``df``, ``pvalue`` and the per-bin ``table``."""
+
+    statistic: float
+    df: int
+    pvalue: float
+    table: pd.DataFrame
+    groups: int
+
+    def __repr__(self) -> str:
+        return f"<HosmerLemeshowResult statistic={self.statistic:.4g} df={self.df} pvalue={self.pvalue:.4g}>"
+
+
+def hosmer_lemeshow(res, groups: int = 10) -> HosmerLemeshowResult:
+    """Hosmer-Lemeshow goodness-of-fit test with ``groups`` quantile groups of fitted risk."""
+    groups = _check_groups("groups", groups)
+    p = np.asarray(res._fitted, dtype=float)
+    y = res.design.y
+    b, cuts = quantile_bins(p, groups)
+    k = cuts.size - 1
+    n = np.bincount(b, minlength=k).astype(float)
+    o1 = np.bincount(b, weights=y, minlength=k)
+    e1 = np.bincount(b, weights=p, minlength=k)
+    o0, e0 = n - o1, n - e1
+    df = k - 2
+    if df < 1:
+        raise DiagnosticError(
+            f"the fitted probabilities take too few distinct values to form groups: {k} bin(s) from "
+            f"groups={groups}, so the Hosmer-Lemeshow test has {df} degrees of freedom"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(e1 > 0, (o1 - e1) ** 2 / e1, 0.0) + np.where(e0 > 0, (o0 - e0) ** 2 / e0, 0.0)
+    stat = float(terms.sum())
+    table = pd.DataFrame({
+        "lower": cuts[:-1], "upper": cuts[1:], "n": n.astype(int),
+        "observed_events": o1, "expected_events": e1,
+        "observed_non_events": o0, "expected_non_events": e0,
+    }, index=pd.RangeIndex(1, k + 1, name="group"))
+    return HosmerLemeshowResult(statistic=stat, df=df, pvalue=float(chdtrc(df, stat)), table=table, groups=groups)
+
+
+def calibration(res, bins: int = 10) -> pd.DataFrame:
+    """Mean predicted probability vs observed event rate in ``bins`` quantile bins of fitted
+    risk (the same grouping as Hosmer-Lemeshow; ties share a bin, so there may be fewer).
+
+    Columns ``bin`` (1, 2, ...), ``n``, ``mean_predicted``, ``observed_rate``, ``lower``, ``upper``.
+    """
+    bins = _check_groups("bins", bins)
+    p = np.asarray(res._fitted, dtype=float)
+    y = res.design.y
+    b, cuts = quantile_bins(p, bins)
+    k = cuts.size - 1
+    n = np.bincount(b, minlength=k).astype(float)
+    keep = n > 0
+    mp = np.bincount(b, weights=p, minlength=k)[keep] / n[keep]
+    ob = np.bincount(b, weights=y, minlength=k)[keep] / n[keep]
+    return pd.DataFrame({
+        "bin": np.arange(1, keep.sum() + 1), "n": n[keep].astype(int), "mean_predicted": mp,
+        "observed_rate": ob, "lower": cuts[:-1][keep], "upper": cuts[1:][keep],
+    })

@@ -1,0 +1,121 @@
+"""Variance inflation factors: VIF per design column and generalized VIF (GVIF) per term.
+
+For a correlation matrix ``R`` of the predictors (intercept removed) and a term owning the
+columns ``S`` (one for a numeric predictor, several for a factor or a spline),
+
+    GVIF_S = det(R_SS) det(R_{-S,-S}) / det(R) = det(R_SS) det((R^-1)_SS)
+
+(Fox & Monette 1992, JASA 87:178-183). For a one-column term this is ``(R^-1)_jj``, the
+ordinary VIF ``1 / (1 - R_j^2)``. ``GVIF^(1/(2 df))`` makes terms of different size
+comparable (it is on the scale of ``sqrt(VIF)``); ``vif`` below is its square,
+``GVIF^(1/df)``, which equals the GVIF for one-column terms.
+
+Two bases:
+
+* ``"design"``: ``R`` is the correlation matrix of the non-intercept design columns (one
+  blocked pass over X for the centred cross-products, one inverse): the classical VIF.
+* ``"vcov"``: ``R`` is the correlation matrix of the estimated covariance of the
+  coefficients without the intercept, as ``car::vif`` computes it for a glm (it accounts
+  for the IRLS weights).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..kernel import BLOCK_ROWS
+from ._common import DiagnosticError
+
+BASES = ("design", "vcov")
+
+
+def centred_crossproduct(X: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``(X_c - mean)'(X_c - mean)`` for the columns ``cols``, in row blocks (two reads of X)."""
+    from scipy.linalg.blas import dsyrk
+
+    n = X.shape[0]
+    mean = X.mean(axis=0)[cols]
+    k = len(cols)
+    out = np.zeros((k, k))
+    for start in range(0, n, BLOCK_ROWS):
+        B = X[start:start + BLOCK_ROWS][:, cols] - mean
+        out += dsyrk(1.0, B.T, trans=0, lower=0)
+    return np.triu(out) + np.triu(out, 1).T
+
+
+def _corr(S: np.ndarray, names: list[str]) -> np.ndarray:
+    d = np.sqrt(np.diag(S))
+    zero = [names[j] for j in range(len(d)) if not d[j] > 0]
+    if zero:
+        raise DiagnosticError(f"column(s) {', '.join(zero)} are constant; VIF is undefined for them")
+    return S / np.outer(d, d)
+
+
+def _gvif_table(R: np.ndarray, term_cols: list[tuple[str, list[int]]], names: list[str]) -> pd.DataFrame:
+    try:
+        Rinv = np.linalg.inv(R)
+    except np.linalg.LinAlgError as exc:
+        raise DiagnosticError(
+            "the predictors are exactly collinear (singular correlation matrix): VIF is infinite"
+        ) from exc
+    rows = []
+    for term, cols in term_cols:
+        ix = np.ix_(cols, cols)
+        g = float(np.linalg.det(R[ix]) * np.linalg.det(Rinv[ix]))
+        df = len(cols)
+        adj = g ** (1.0 / (2 * df))
+        rows.append((term, g, df, adj, adj * adj))
+    out = pd.DataFrame(rows, columns=["term", "gvif", "df", "gvif_adj", "vif"]).set_index("term")
+    out.index.name = None
+    return out
+
+
+def _terms(design) -> list[tuple[str, list[int]]]:
+    icpt = design.intercept_index
+    keep = [j for j in range(design.X.shape[1]) if j != icpt]
+    pos = {j: k for k, j in enumerate(keep)}
+    return [(t.name, [pos[c] for c in t.columns]) for t in design.terms if t.kind != "intercept"], keep
+
+
+def _need_two(term_cols) -> None:
+    if len(term_cols) < 2:
+        which = term_cols[0][0] if term_cols else "none"
+        raise DiagnosticError(
+            f"VIF needs at least two predictor terms; this model has {len(term_cols)} ({which}), "
+            "so there is nothing for a term to be collinear with"
+        )
+
+
+def vif(res, basis: str = "design") -> pd.DataFrame:
+    """GVIF per formula term: columns ``gvif``, ``df``, ``gvif_adj`` = GVIF^(1/(2 df)), ``vif`` = GVIF^(1/df)."""
+    from ..config import check_choice
+
+    check_choice("basis", basis, BASES)
+    d = res.design
+    term_cols, keep = _terms(d)
+    _need_two(term_cols)
+    names = [d.column_names[j] for j in keep]
+    if basis == "design":
+        R = _corr(centred_crossproduct(d.X, np.asarray(keep)), names)
+    else:
+        from ._common import require_finite_fit
+
+        require_finite_fit(res, "vif(basis='vcov')")
+        V = np.asarray(res._cov)[np.ix_(keep, keep)]
+        if not np.all(np.isfinite(V)):
+            raise DiagnosticError("the covariance matrix of the coefficients is not finite; use basis='design'")
+        R = _corr(V, names)
+    out = _gvif_table(R, term_cols, names)
+    out.attrs["basis"] = basis
+    return out
+
+
+def column_vif(X: np.ndarray, names: list[str], intercept_index: int | None = None) -> pd.Series:
+    """VIF of every non-intercept design column: the diagonal of the inverse correlation matrix."""
+    keep = [j for j in range(X.shape[1]) if j != intercept_index]
+    kn = [names[j] for j in keep]
+    if len(keep) < 2:
+        raise DiagnosticError("VIF needs at least two predictor columns")
+    R = _corr(centred_crossproduct(X, np.asarray(keep)), kn)
+    return pd.Series(np.diag(np.linalg.inv(R)), index=kn, name="vif")

@@ -1,0 +1,289 @@
+"""Figures of a fitted logistic regression (matplotlib, loaded lazily, Agg canvas).
+
+Every function takes the results object and ``ax=None``: with an Axes it draws there,
+otherwise it makes a new :class:`matplotlib.figure.Figure` (not managed by pyplot, so no
+global state and no display backend is involved). Each returns the Figure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..exceptions import OptionError
+
+BLUE = "#1f5a96"
+RED = "#b2182b"
+GREY = "#6b6b6b"
+
+
+def _axes(ax, size=(6.4, 4.2)):
+    if ax is not None:
+        return ax.figure, ax
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _style(ax) -> None:
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _log_axis(ax, lo: float, hi: float) -> None:
+    """Log-scaled x axis with plain-number tick labels (1.02, 1.1, 2, 10) at readable spacing."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+
+    ax.set_xscale("log")
+    if hi / lo < 20:  # narrow range: evenly spaced round numbers read better than decades
+        ticks = [t for t in MaxNLocator(nbins=6).tick_values(lo, hi) if t > 0]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.6g}"))
+    pad = (hi / lo) ** 0.04
+    ax.set_xlim(lo / pad, hi * pad)
+
+
+def forest(res, ax=None, alpha: float = 0.05, method: str = "profile", intercept: bool = False,
+           progress: bool = False):
+    """Odds ratios with their confidence intervals on a log axis (1 = no effect)."""
+    import pandas as pd
+
+    ci = res.conf_int(alpha, method, progress=progress)
+    with np.errstate(over="ignore"):
+        table = pd.DataFrame({"odds_ratio": np.exp(res.params), "lower": np.exp(ci["lower"]),
+                              "upper": np.exp(ci["upper"])})
+    if not intercept and res.has_intercept:
+        table = table.drop(index=res.names[res.design.intercept_index])
+    if table.empty:
+        raise OptionError("the model has no coefficients besides the intercept; pass intercept=True")
+    finite = np.isfinite(table.to_numpy()).all(axis=1) & (table.to_numpy() > 0).all(axis=1)
+    if not finite.any():
+        raise OptionError("no odds ratio has a finite, positive confidence interval (separation?); nothing to plot")
+    hidden = [str(n) for n in table.index[~finite]]
+    table = table[finite]
+    fig, ax = _axes(ax, (6.4, 1.2 + 0.45 * len(table)))
+    ypos = np.arange(len(table))[::-1]
+    orr, lo, hi = (table[c].to_numpy() for c in ("odds_ratio", "lower", "upper"))
+    ax.hlines(ypos, lo, hi, color=BLUE, linewidth=2)
+    ax.plot(orr, ypos, "o", color=BLUE, markersize=6)
+    ax.axvline(1.0, color=GREY, linestyle="--", linewidth=1)
+    _log_axis(ax, min(lo.min(), 1.0), max(hi.max(), 1.0))
+    ax.set_yticks(ypos, [str(n) for n in table.index])
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    label = "profile-likelihood" if method == "profile" else "Wald"
+    ax.set_xlabel(f"odds ratio per unit ({100 * (1 - alpha):g}% {label} CI, log scale)")
+    ax.set_title("Odds ratios" + (f"\n(not shown, infinite or zero: {', '.join(hidden)})" if hidden else ""))
+    _style(ax)
+    return fig
+
+
+def roc(res, ax=None):
+    """ROC curve of the fitted probabilities, with the AUC in the legend."""
+    curve = res.roc()
+    auc = float(res.classification()["auc"])
+    fig, ax = _axes(ax, (4.8, 4.6))
+    ax.plot(curve["fpr"], curve["tpr"], color=BLUE, linewidth=2, label=f"model (AUC = {auc:.3f})")
+    ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="chance (AUC = 0.5)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.01)
+    ax.set_aspect("equal")
+    ax.set_xlabel("false-positive rate (1 - specificity)")
+    ax.set_ylabel("true-positive rate (sensitivity)")
+    ax.set_title("ROC curve")
+    ax.legend(loc="lower right", frameon=False)
+    _style(ax)
+    return fig
+
+
+def calibration(res, ax=None, bins: int = 10, alpha: float = 0.05):
+    """Observed event rate against mean predicted probability per bin, with Wilson CIs."""
+    from scipy.special import ndtri
+
+    table = res.calibration(bins=bins)
+    n = table["n"].to_numpy(dtype=float)
+    pred = table["mean_predicted"].to_numpy(dtype=float)
+    obs = table["observed_rate"].to_numpy(dtype=float)
+    z = float(ndtri(1 - alpha / 2))
+    # Wilson score interval for each bin's observed proportion.
+    centre = (obs + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(obs * (1 - obs) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    fig, ax = _axes(ax, (4.8, 4.6))
+    ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="perfect calibration")
+    ax.errorbar(pred, obs, yerr=[obs - (centre - half), (centre + half) - obs], fmt="o", color=BLUE,
+                ecolor=BLUE, elinewidth=1, capsize=2, label=f"bins ({100 * (1 - alpha):g}% Wilson CI)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("mean predicted probability")
+    ax.set_ylabel("observed event rate")
+    ax.set_title("Calibration")
+    ax.legend(loc="upper left", frameon=False)
+    _style(ax)
+    return fig
+
+
+def influence(res, ax=None, label: int = 5):
+    """Leverage against studentized residual; marker area proportional to Cook's distance.
+
+    Reference lines: leverage at 2p/n and 3p/n, studentized residual at -2 and 2; the
+    ``label`` rows with the largest Cook's distance are labelled with their row label.
+    """
+    table = res.influence().table
+    h = table["hat"].to_numpy(dtype=float)
+    r = table["rstudent"].to_numpy(dtype=float)
+    cooks = table["cooks"].to_numpy(dtype=float)
+    p, n = res.k_params, res.nobs
+    fig, ax = _axes(ax, (6.4, 4.6))
+    size = 10 + 600 * cooks / max(float(np.nanmax(cooks)), 1e-300)
+    ax.scatter(h, r, s=size, facecolors="none", edgecolors=BLUE, linewidths=0.8, alpha=0.8)
+    for mult, style in ((2, ":"), (3, "--")):
+        ax.axvline(mult * p / n, color=GREY, linestyle=style, linewidth=1, label=f"leverage {mult}p/n")
+    for v in (-2, 2):
+        ax.axhline(v, color=RED, linestyle=":", linewidth=1)
+    ax.axhline(0, color=GREY, linewidth=0.6)
+    worst = np.argsort(-cooks)[: max(int(label), 0)]
+    for i in worst:
+        ax.annotate(str(table.index[i]), (h[i], r[i]), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xlabel("leverage (hat value)")
+    ax.set_ylabel("studentized residual")
+    ax.set_title("Influence (marker area: Cook's distance)")
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    _style(ax)
+    return fig
+
+
+def _component_residuals(res, predictor: str):
+    """Partial (component + residual) values on the logit scale, as car::crPlots for a glm."""
+    d = res.design
+    term = next((t for t in d.terms if t.kind == "numeric" and t.variable == predictor), None)
+    if term is None:
+        from .effects import continuous_predictors
+
+        raise OptionError(f"{predictor!r} is not a continuous predictor of the model; choose one of "
+                          f"{', '.join(map(repr, continuous_predictors(res))) or 'none'}")
+    j = term.columns[0]
+    x = d.X[:, j]
+    p = res._fitted
+    b = float(res.params.iloc[j])
+    working = (d.y - p) / (p * (1 - p))
+    return x, working + b * x, b
+
+
+def linearity(res, predictors=None, ax=None, bins: int = 10):
+    """Component-plus-residual plot per continuous predictor with a lowess smoother.
+
+    Points are bin means of the partial residuals ``(y - p)/(p(1 - p)) + b_j x_j`` over
+    quantile bins of ``x_j``; the line is the model's linear term ``b_j x_j``; the curve is a
+    lowess smooth of all partial residuals. A curve that bends away from the line says the
+    effect is not linear on the log-odds scale (compare Box-Tidwell).
+    """
+    from .effects import continuous_predictors
+
+    names = continuous_predictors(res) if predictors is None else (
+        [predictors] if isinstance(predictors, str) else list(predictors))
+    if not names:
+        raise OptionError("the model has no continuous predictor (numeric main effect with more than two values)")
+    if ax is not None and len(names) != 1:
+        raise OptionError(f"ax= draws one predictor; pass predictors='{names[0]}' (one of {', '.join(names)})")
+    if ax is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        ncol = min(len(names), 2)  # two panels a row stay legible on a phone
+        nrow = -(-len(names) // ncol)
+        fig = Figure(figsize=(3.5 * ncol + 0.4, 3.0 * nrow + 0.5), layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
+        for extra in axes[len(names):]:
+            extra.set_visible(False)
+    else:
+        fig, axes = ax.figure, [ax]
+    from statsmodels.nonparametric.smoothers_lowess import lowess
+
+    for a, name in zip(axes, names):
+        x, partial, b = _component_residuals(res, name)
+        edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
+        idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+        counts = np.bincount(idx, minlength=len(edges) - 1)
+        keep = counts > 0
+        xm = np.bincount(idx, weights=x, minlength=len(counts))[keep] / counts[keep]
+        pm = np.bincount(idx, weights=partial, minlength=len(counts))[keep] / counts[keep]
+        smooth = lowess(partial, x, frac=2 / 3, it=0, return_sorted=True)
+        grid = np.linspace(x.min(), x.max(), 50)
+        a.plot(grid, b * grid, color=GREY, linestyle="--", linewidth=1, label="linear term")
+        a.plot(smooth[:, 0], smooth[:, 1], color=RED, linewidth=1.6, label="lowess")
+        a.plot(xm, pm, "o", color=BLUE, markersize=4, label="bin means")
+        a.set_xlabel(name)
+        a.set_ylabel("partial residual (log-odds)")
+        _style(a)
+    axes[0].legend(loc="best", frameon=False, fontsize=8)
+    fig.suptitle("Linearity of the log-odds (component + residual)")
+    return fig
+
+
+def effect(res, predictor: str | None = None, ax=None, data=None, at: dict | None = None,
+           alpha: float = 0.05, n_points: int = 200):
+    """Predicted probability of the event across ``predictor``, others at typical values.
+
+    The band is the pointwise delta-method interval of ``res.predict(..., interval=True)``
+    (computed on the logit scale, so it stays inside 0 and 1). Observed outcomes are shown
+    as ticks at 0 and 1.
+    """
+    from .effects import continuous_predictors, effect_grid, predictor_values
+
+    if predictor is None:
+        names = continuous_predictors(res)
+        if not names:
+            raise OptionError("the model has no continuous predictor; pass predictor= and data=")
+        column = {t.variable: t.columns[0] for t in res.design.terms if t.kind == "numeric"}
+        z = np.abs(res.zvalues.to_numpy())
+        predictor = max(names, key=lambda v: z[column[v]])
+    grid, held = effect_grid(res, predictor, data=data, n_points=n_points, at=at)
+    pred = res.predict(grid, interval=True, alpha=alpha)
+    x = grid[predictor].to_numpy(dtype=float)
+    fig, ax = _axes(ax)
+    ax.fill_between(x, pred["lower"], pred["upper"], color=BLUE, alpha=0.18, linewidth=0,
+                    label=f"{100 * (1 - alpha):g}% CI")
+    ax.plot(x, pred["prob"], color=BLUE, linewidth=2, label="predicted probability")
+    xo = predictor_values(res, predictor, data)
+    yo = res.design.y
+    ax.plot(xo, yo + np.where(yo > 0, -0.015, 0.015), "|", color=GREY, alpha=0.35, markersize=6)
+    ax.set_ylim(-0.03, 1.03)
+    held_text = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in held.items())
+    ax.set_xlabel(predictor + (f"   (others at {held_text})" if held_text else ""))
+    ax.set_ylabel(f"P({res.design.event_label()})")
+    ax.set_title(f"Predicted probability by {predictor}")
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    _style(ax)
+    return fig
+
+
+def loss(res, ax=None):
+    """Loss per iteration: mean negative log-likelihood for gd/sgd, log-likelihood otherwise."""
+    hist = res.history
+    if hist.empty:
+        raise OptionError("this fit recorded no iterations to plot")
+    fig, ax = _axes(ax)
+    it = hist["iteration"].to_numpy()
+    if "loss" in hist.columns:
+        ax.plot(it, hist["loss"], color=BLUE, linewidth=1.6, marker="o" if len(it) <= 40 else None, markersize=3)
+        ax.set_ylabel("loss (mean negative log-likelihood)")
+        unit = "epoch" if res.method == "sgd" else "iteration"
+    else:
+        ax.plot(it, hist["loglik"], color=BLUE, linewidth=1.6, marker="o", markersize=4)
+        ax.set_ylabel("log-likelihood")
+        unit = "iteration"
+    ax.set_xlabel(unit)
+    status = "converged" if res.converged else "not converged"
+    ax.set_title(f"{res.method}: {res.n_iter} {unit}s, {status}")
+    _style(ax)
+    return fig
+
+
+PLOTS = {"forest": forest, "roc": roc, "calibration": calibration, "influence": influence,
+         "linearity": linearity, "effect": effect, "loss": loss}

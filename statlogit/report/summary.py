@@ -55,9 +55,12 @@ class Summary:
                  "confidence intervals; p-values from Wald z tests."]
         if not res.converged:
             notes.append(f"Warning: the fit did not converge ({res.fit_info.message}).")
-        sep = getattr(res, "_separation_finding", None)
-        if sep is not None and getattr(sep, "status", "none") != "none":
-            notes.append(f"Warning: {sep.status} separation; the MLE does not exist (see res.separation).")
+        from ..diagnostics.separation import recall
+
+        sep = recall(res.fit_info)
+        if sep is not None and sep.status != "none" and res.method != "firth":
+            notes.append(f"Warning: {sep.status} separation: the maximum-likelihood estimate does not "
+                         "exist, so standard errors are infinite; use method='firth' (see res.separation).")
         return cls("Logistic regression", header, coefs, ors, (lo, hi), notes)
 
     def _labels(self) -> dict[str, str]:

@@ -206,15 +206,20 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
     def odds_ratios(self, alpha: float = 0.05, method: str = "wald", progress: bool = False) -> pd.DataFrame:
         """Odds ratios ``exp(b)``, delta-method SE ``exp(b) se(b)``, and ``exp`` of the CI."""
         ci = self.conf_int(alpha, method, progress)
-        orr = np.exp(self.params)
-        return pd.DataFrame(
-            {"odds_ratio": orr, "se": orr * self.bse, "lower": np.exp(ci["lower"]), "upper": np.exp(ci["upper"])},
-            index=self.names,
-        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            # Under separation exp(b) is honestly infinite.
+            orr = np.exp(self.params)
+            se = np.where(np.isinf(self.bse), np.inf, orr * self.bse)
+            return pd.DataFrame(
+                {"odds_ratio": orr, "se": se, "lower": np.exp(ci["lower"]), "upper": np.exp(ci["upper"])},
+                index=self.names,
+            )
 
     def coef_table(self, alpha: float = 0.05, method: str = "wald") -> pd.DataFrame:
         """One row per coefficient: coef, se, z, p, CI, odds ratio and its CI."""
         ci = self.conf_int(alpha, method)
+        with np.errstate(over="ignore"):
+            odds = np.exp(self.params), np.exp(ci["lower"]), np.exp(ci["upper"])
         return pd.DataFrame(
             {
                 "coef": self.params,
@@ -223,9 +228,9 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
                 "p": self.pvalues,
                 "lower": ci["lower"],
                 "upper": ci["upper"],
-                "odds_ratio": np.exp(self.params),
-                "or_lower": np.exp(ci["lower"]),
-                "or_upper": np.exp(ci["upper"]),
+                "odds_ratio": odds[0],
+                "or_lower": odds[1],
+                "or_upper": odds[2],
             },
             index=self.names,
         )

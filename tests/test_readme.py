@@ -12,7 +12,8 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def test_readme_python_blocks_run():
+def test_readme_python_blocks_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the examples save report files
     text = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert blocks, "README has no python example"
@@ -23,6 +24,7 @@ def test_readme_python_blocks_run():
     ref = json.loads((ROOT / "tests" / "data" / "pima_flagship.json").read_text())
     np.testing.assert_allclose(res.params.to_numpy(), ref["coef"], rtol=1e-6)
     assert res.nobs == ref["n"] and res.n_dropped == ref["n_dropped"]
+    assert (tmp_path / "pima.html").stat().st_size > 10_000
 
 
 def test_docstring_examples():

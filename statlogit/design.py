@@ -52,6 +52,8 @@ class Design:
     design_info: Any = None
     intercept_index: int | None = None
     data_columns: tuple[str, ...] = field(default_factory=tuple)
+    #: Largest |value| of each column (computed once; used for internal scaling and symptoms).
+    column_absmax: np.ndarray | None = None
 
     @property
     def nobs(self) -> int:
@@ -283,8 +285,9 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
 
     y_ok = raw_y.notna().to_numpy()
     fast = _plain_numeric_design(frame, rhs, env, y_ok)
+    absmax = None
     if fast is not None:
-        X, info, keep = fast
+        X, info, keep, absmax = fast
         row_labels = frame.index[keep]
     else:
         Xdf = build(frame)
@@ -311,7 +314,10 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
     if len(info.column_names) == 0:
         raise FormulaError(f"formula {formula!r} has no intercept and no predictors; nothing to estimate")
     y, ev, non_ev, rule = code_response(raw_y[keep], lhs_code, event)
-    _check_finite(X, info.column_names)
+    if absmax is None:
+        cmax, cmin = _column_extremes(X)
+        absmax = np.maximum(cmax, -cmin)
+    _check_finite(absmax, info.column_names)
     terms = _term_infos(info, frame)
     icpt = next((t.columns[0] for t in terms if t.kind == "intercept"), None)
     return Design(
@@ -329,15 +335,72 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         design_info=info,
         intercept_index=icpt,
         data_columns=tuple(_formula_columns(formula, frame)),
+        column_absmax=absmax,
     )
 
 
-def _check_finite(X: np.ndarray, names) -> None:
-    # A row sum is finite exactly when every entry is (bar overflow, which the slow path sorts out).
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.all(np.isfinite(X.sum(axis=1))):
-            return
-    bad = [str(c) for c, ok in zip(names, np.isfinite(X).all(axis=0)) if not ok]
+def _fold(block: np.ndarray, op) -> np.ndarray:
+    """Column-wise reduction of a C-ordered block by repeated halving.
+
+    ``block.max(axis=0)`` walks rows only p long; folding the two halves with an
+    elementwise ``op`` works on long contiguous runs and is several times faster.
+    NaN propagates, as with ``np.maximum``/``np.minimum``.
+    """
+    acc = block
+    while acc.shape[0] > 1:
+        m = acc.shape[0]
+        h = m // 2
+        nxt = op(acc[:h], acc[h : 2 * h])
+        if m % 2:
+            nxt[0] = op(nxt[0], acc[-1])
+        acc = nxt
+    return acc[0].copy()
+
+
+def _column_extremes(X: np.ndarray, step: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+    """Column max and min of X (NaN where a column has NaN), reading X once in row blocks."""
+    n, p = X.shape
+    cmax = np.full(p, -np.inf)
+    cmin = np.full(p, np.inf)
+    if not X.flags.c_contiguous:
+        with np.errstate(invalid="ignore"):
+            return (X.max(axis=0), X.min(axis=0)) if n else (np.zeros(p), np.zeros(p))
+    with np.errstate(invalid="ignore"):
+        for s in range(0, n, step):
+            block = X[s : s + step]
+            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
+            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
+    if n == 0:
+        return np.zeros(p), np.zeros(p)
+    return cmax, cmin
+
+
+def _copy_with_intercept(X: np.ndarray, step: int = 8192):
+    """``[1, X]`` as a new C-ordered array, and X's column max and min, in one pass of X.
+
+    Each row block is reduced while it is still in cache, so the extremes cost no extra read.
+    """
+    n, p = X.shape
+    out = np.empty((n, p + 1))
+    out[:, 0] = 1.0
+    if not X.flags.c_contiguous:
+        out[:, 1:] = X
+        cmax, cmin = _column_extremes(out[:, 1:])
+        return out, cmax, cmin
+    cmax = np.full(p, -np.inf)
+    cmin = np.full(p, np.inf)
+    with np.errstate(invalid="ignore"):
+        for s in range(0, n, step):
+            block = X[s : s + step]
+            out[s : s + step, 1:] = block
+            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
+            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
+    return out, cmax, cmin
+
+
+def _check_finite(absmax: np.ndarray, names) -> None:
+    """Raise DataError naming the columns whose largest |value| is infinite."""
+    bad = [str(c) for c, m in zip(names, absmax) if not np.isfinite(m)]
     if bad:
         raise DataError(
             f"column(s) {', '.join(bad)} contain infinite values; remove or cap those rows"
@@ -382,19 +445,23 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
     X = np.empty((n_keep, len(info.column_names)))
     all_rows = n_keep == len(frame)
     sources = []
+    absmax = np.ones(len(info.column_names))
     for term, sl in info.term_slices.items():
         if not term.factors:
             X[:, sl.start] = 1.0
         else:
             col = cols[codes.index(term.factors[0].code)]
-            sources.append((sl.start, col if all_rows else col[keep]))
+            col = col if all_rows else col[keep]
+            if n_keep:
+                absmax[sl.start] = max(col.max(), -col.min())
+            sources.append((sl.start, col))
     # Columns to rows in cache-sized row blocks (a plain column-by-column copy is 2-3x slower).
     step = 4096
     for s in range(0, n_keep, step):
         block = X[s : s + step]
         for j, col in sources:
             block[:, j] = col[s : s + step]
-    return X, info, keep
+    return X, info, keep, absmax
 
 
 def _formula_error(formula: str, exc, data: pd.DataFrame) -> FormulaError:
@@ -456,10 +523,17 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         raise DataError(f"y has {len(ys)} rows but X has {Xa.shape[0]}")
     if Xa.shape[0] == 0:
         raise DataError("data has 0 rows")
-    with np.errstate(over="ignore", invalid="ignore"):
-        row_ok = ~np.isnan(Xa.sum(axis=1))  # NaN in a row (inf - inf also lands here)
-    if not row_ok.all():
+    # Column extremes (NaN shows up in them, and so do inf and constants). With an intercept
+    # they come from the one blocked copy that also writes the intercept column.
+    prefilled = None
+    if intercept:
+        prefilled, cmax, cmin = _copy_with_intercept(Xa)
+    else:
+        cmax, cmin = _column_extremes(Xa)
+    if np.isnan(cmax).any() or np.isnan(cmin).any():
         row_ok = ~np.isnan(Xa).any(axis=1)
+    else:
+        row_ok = np.ones(Xa.shape[0], dtype=bool)
     keep = row_ok & ys.notna().to_numpy()
     dropped = index[~keep]
     if missing == "raise" and len(dropped):
@@ -473,7 +547,10 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
     yv, ev, non_ev, rule = code_response(ys if all_rows else ys[keep].reset_index(drop=True), name, event)
     n_keep = int(keep.sum())
     rows = Xa if all_rows else Xa[keep]
-    const = np.flatnonzero((rows.max(axis=0) == rows.min(axis=0)) & (rows[0] != 0)) if rows.size else []
+    if not row_ok.all():
+        cmax, cmin = _column_extremes(rows)
+    absmax = np.maximum(cmax, -cmin)
+    const = np.flatnonzero((cmax == cmin) & (cmax != 0))
     icpt = None
     if len(const):
         # X brings its own constant (sm.add_constant habit): that column is the intercept,
@@ -481,18 +558,20 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         Xa = np.ascontiguousarray(rows)
         icpt = int(const[0])
     elif intercept:
-        # One allocation: the intercept column and the kept rows written in place.
-        out = np.empty((n_keep, Xa.shape[1] + 1))
-        out[:, 0] = 1.0
-        out[:, 1:] = rows
-        Xa = out
+        if prefilled is not None and all_rows:
+            Xa = prefilled
+        else:
+            Xa = np.empty((n_keep, Xa.shape[1] + 1))
+            Xa[:, 0] = 1.0
+            Xa[:, 1:] = rows
         names = ["Intercept"] + names
+        absmax = np.r_[1.0, absmax]
         icpt = 0
     else:
         Xa = np.ascontiguousarray(rows)
     if Xa.shape[1] == 0:
         raise DataError("X has no columns and intercept=False; nothing to estimate")
-    _check_finite(Xa, names)
+    _check_finite(absmax, names)
     terms = [
         TermInfo(n, (j,), "intercept" if (icpt is not None and j == icpt) else "numeric", None if j == icpt else n)
         for j, n in enumerate(names)
@@ -509,6 +588,7 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         row_labels=index[keep],
         dropped_labels=dropped,
         intercept_index=icpt,
+        column_absmax=absmax,
     )
 
 

@@ -43,17 +43,20 @@ def _block_pieces(X_b, y_b, beta, off_b, wt_b, need_hessian, buf):
     e = np.exp(-np.abs(eta))
     inv = 1.0 / (1.0 + e)
     mu = np.where(eta >= 0, inv, e * inv)
-    ll_terms = y_b * eta - np.maximum(eta, 0.0) - np.log1p(e)
-    if not np.all(np.isfinite(ll_terms)):
-        # |eta| beyond ~1e308 / 2: y*eta - max(eta,0) can form inf - inf; use the branch form.
+    with np.errstate(invalid="ignore", over="ignore"):
+        ll_terms = y_b * eta - np.maximum(eta, 0.0) - np.log1p(e)
+        if wt_b is not None:
+            ll_terms *= wt_b
+        ll = float(ll_terms.sum())
+    if not np.isfinite(ll):
+        # |eta| near the double limit: y*eta - max(eta, 0) can form inf - inf; branch form.
         ll_terms = log_likelihood_terms(eta, y_b)
+        ll = float((ll_terms if wt_b is None else ll_terms * wt_b).sum())
     resid = y_b - mu
     var = e * inv * inv  # mu (1 - mu) without cancellation
     if wt_b is not None:
-        ll_terms *= wt_b
         resid *= wt_b
         var *= wt_b
-    ll = float(ll_terms.sum())
     grad = X_b.T @ resid
     if not need_hessian:
         return ll, grad, None

@@ -66,7 +66,7 @@ class Logit:
     def _run_solver(self, opts: FitOptions):
         from dataclasses import replace
 
-        scale = extreme_column_scale(self.design.X)
+        scale = extreme_column_scale(self.design)
         if scale is None:
             return self._solve(self.design.X, opts)
         fit = self._solve(self.design.X / scale, opts)
@@ -103,15 +103,18 @@ class Logit:
             raise rank_deficiency_error(d) from exc
 
 
-def extreme_column_scale(X: np.ndarray) -> np.ndarray | None:
+def extreme_column_scale(design: Design) -> np.ndarray | None:
     """Column scales when some column's largest |value| lies beyond 1e+-50, else None.
 
     Such columns would overflow or underflow X'WX (1e200 squared is not a double), so the
     solvers then run on ``X / scale`` and the coefficients are mapped back.
     """
-    if X.size == 0:
-        return None
-    big = np.maximum(X.max(axis=0), -X.min(axis=0))
+    big = design.column_absmax
+    if big is None:
+        X = design.X
+        if X.size == 0:
+            return None
+        big = np.maximum(X.max(axis=0), -X.min(axis=0))
     nonzero = big > 0
     if not np.any((big[nonzero] > 1e50) | (big[nonzero] < 1e-50)):
         return None
@@ -141,7 +144,7 @@ def _after_fit(model: Logit, fit, opts: FitOptions):
 
     d = model.design
     if opts.method != "firth":
-        signs = symptoms(fit, d.X, model.offset)
+        signs = symptoms(fit, d.X, model.offset, d.column_absmax)
         if opts.method in ("gd", "sgd"):  # their non-convergence is about the step size
             signs = [s for s in signs if not s.startswith("the fit did not converge")]
         if signs:

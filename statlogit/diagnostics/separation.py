@@ -66,7 +66,8 @@ class SeparationResult:
         return f"<SeparationResult status={self.status!r} predictors={self.predictors}>"
 
 
-def symptoms(fit, X: np.ndarray, offset: np.ndarray | None = None) -> list[str]:
+def symptoms(fit, X: np.ndarray, offset: np.ndarray | None = None,
+             column_absmax: np.ndarray | None = None) -> list[str]:
     """Signs in a fit that the MLE may not exist: no convergence, |eta| > 25, huge SEs."""
     out = []
     if fit.method == "firth":
@@ -85,7 +86,10 @@ def symptoms(fit, X: np.ndarray, offset: np.ndarray | None = None) -> list[str]:
         out.append(f"{n_extreme} fitted probabilities numerically 0 or 1 (|logit| > {ETA_LIMIT:g})")
     H = np.asarray(fit.information, dtype=float)
     d = np.sqrt(np.clip(np.diag(H), 0, None))
-    scale = np.abs(X).max(axis=0) if X.shape[0] else np.ones(X.shape[1])
+    if column_absmax is not None:
+        scale = np.asarray(column_absmax, dtype=float)
+    else:
+        scale = np.maximum(X.max(axis=0), -X.min(axis=0)) if X.shape[0] else np.ones(X.shape[1])
     cs = getattr(fit, "column_scale", None)
     if cs is not None:  # information is for X / column_scale
         scale = scale / cs
@@ -203,7 +207,7 @@ def separation_for(res) -> SeparationResult:
     if found is not None:
         return found
     d = res.design
-    signs = symptoms(res.fit_info, d.X, res.model.offset)
+    signs = symptoms(res.fit_info, d.X, res.model.offset, d.column_absmax)
     if signs or d.X.size <= ALWAYS_CHECK_CELLS:
         found = detect_separation(d.X, d.y, list(d.column_names), d.row_labels, d.intercept_index,
                                   res.model.weights, tuple(signs))

@@ -40,27 +40,37 @@ def _block_pieces(X_b, y_b, beta, off_b, wt_b, need_hessian, buf):
         eta += off_b
     # One exp serves both the probability and the log-likelihood:
     # e = exp(-|eta|); mu = 1/(1+e) or e/(1+e); softplus(eta) = max(eta, 0) + log1p(e).
-    e = np.exp(-np.abs(eta))
-    inv = 1.0 / (1.0 + e)
-    mu = np.where(eta >= 0, inv, e * inv)
+    e = np.abs(eta)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    inv = e + 1.0
+    np.reciprocal(inv, out=inv)
+    mu = e * inv
+    np.copyto(mu, inv, where=eta >= 0)
     with np.errstate(invalid="ignore", over="ignore"):
-        ll_terms = y_b * eta - np.maximum(eta, 0.0) - np.log1p(e)
-        if wt_b is not None:
-            ll_terms *= wt_b
-        ll = float(ll_terms.sum())
+        if wt_b is None:
+            ll = float(y_b @ eta) - float(np.maximum(eta, 0.0).sum()) - float(np.log1p(e).sum())
+        else:
+            ll = float((wt_b * y_b) @ eta) - float(wt_b @ np.maximum(eta, 0.0)) - float(wt_b @ np.log1p(e))
     if not np.isfinite(ll):
         # |eta| near the double limit: y*eta - max(eta, 0) can form inf - inf; branch form.
-        ll_terms = log_likelihood_terms(eta, y_b)
-        ll = float((ll_terms if wt_b is None else ll_terms * wt_b).sum())
+        terms = log_likelihood_terms(eta, y_b)
+        ll = float((terms if wt_b is None else terms * wt_b).sum())
     resid = y_b - mu
-    var = e * inv * inv  # mu (1 - mu) without cancellation
+    var = e  # reuse: mu (1 - mu) = e / (1 + e)^2, without cancellation
+    var *= inv
+    var *= inv
     if wt_b is not None:
         resid *= wt_b
         var *= wt_b
     grad = X_b.T @ resid
     if not need_hessian:
         return ll, grad, None
-    Xs = np.multiply(X_b, np.sqrt(var)[:, None], out=buf[: X_b.shape[0]])
+    np.sqrt(var, out=var)
+    Xs = buf[: X_b.shape[0]]
+    # Multiplying the transposed views runs the inner loop along the rows (long), not
+    # along the p columns: about 1.6x faster than X_b * sw[:, None].
+    np.multiply(X_b.T, var, out=Xs.T)
     # dsyrk on the C-ordered block: Xs is (m, p) row-major == (p, m) column-major,
     # so trans=0 gives Xs' Xs (upper triangle only) without copying.
     return ll, grad, Xs

@@ -156,3 +156,36 @@ def test_unknown_method_is_an_option_error(load_case):
     case = load_case("pima_flagship")
     with pytest.raises(sl.OptionError, match="method"):
         sl.logit(case.formula, case.data, method="lbfgs")
+
+
+# ----------------------------------------------------------------- large-n start
+@pytest.mark.parametrize("with_weights", [False, True])
+def test_large_n_subsample_start_reaches_the_same_optimum(with_weights):
+    """For n >= 200,000 Newton starts from a subsample fit and takes subsample-information
+    steps; the answer and its exact-information SEs must equal plain Newton's (and
+    statsmodels')."""
+    import statsmodels.api as sm
+
+    from statlogit.solvers.newton import SUBSAMPLE_MIN_ROWS, fit_newton
+
+    rng = np.random.default_rng(3)
+    n, p = SUBSAMPLE_MIN_ROWS + 10_000, 4
+    X = np.c_[np.ones(n), rng.standard_normal((n, p))]
+    beta = np.r_[-0.4, rng.normal(0, 0.5, p)]
+    y = (rng.random(n) < 1 / (1 + np.exp(-X @ beta))).astype(float)
+    w = rng.uniform(0.5, 2.0, n) if with_weights else None
+    off = rng.normal(0, 0.3, n)
+    fast = fit_newton(X, y, weights=w, offset=off, intercept_index=0)
+    plain = fit_newton(X, y, weights=w, offset=off, start=np.zeros(p + 1))
+    assert fast.converged and plain.converged
+    assert "subsample" in fast.message
+    kinds = [h["information"] for h in fast.history]
+    assert kinds[0] == "subsample" and kinds[-1] == "exact"
+    np.testing.assert_allclose(fast.params, plain.params, rtol=1e-9, atol=1e-12)
+    se_fast = np.sqrt(np.diag(np.linalg.inv(fast.information)))
+    se_plain = np.sqrt(np.diag(np.linalg.inv(plain.information)))
+    np.testing.assert_allclose(se_fast, se_plain, rtol=1e-8)
+    if not with_weights:
+        ref = sm.GLM(y, X, family=sm.families.Binomial(), offset=off).fit(tol=1e-12)
+        np.testing.assert_allclose(fast.params, ref.params, rtol=1e-7)
+        np.testing.assert_allclose(se_fast, ref.bse, rtol=1e-6)

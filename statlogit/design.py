@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataError, FormulaError, PredictionError, ResponseError
+from .columns import check_finite, column_extremes
+from .exceptions import DataError, FormulaError, PredictionError
+from .response import code_response, values_text
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -68,101 +70,6 @@ class Design:
         return f"{self.response_name} = {self.event}"
 
 
-# --------------------------------------------------------------------------- response
-
-
-def _values_text(values, limit: int = 6) -> str:
-    vals = list(values)
-    shown = ", ".join(repr(v) if isinstance(v, str) else f"{v:g}" if isinstance(v, float) else str(v)
-                      for v in vals[:limit])
-    return shown + (", ..." if len(vals) > limit else "")
-
-
-def code_response(raw: pd.Series, name: str, event: Any = None) -> tuple[np.ndarray, Any, Any, str]:
-    """Code a two-level response as float 0/1.
-
-    Returns ``(y, event, non_event, coding)``. Rules (R's ``glm`` binomial conventions):
-    numeric 0/1 as is; bool with True the event; a two-level string or categorical with
-    the *second* level (sorted order, or category order for a pandas Categorical) as the
-    event unless ``event=`` names one. Anything else raises :class:`ResponseError`.
-    """
-    s = raw
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        present = [c for c in s.cat.categories if (s == c).any()]
-        levels = present
-        kind = "categorical"
-    elif pd.api.types.is_bool_dtype(s.dtype):
-        levels = [False, True]
-        kind = "bool"
-    elif pd.api.types.is_numeric_dtype(s.dtype):
-        a = s.to_numpy(dtype=float)
-        if not np.all(np.isfinite(a)):
-            raise ResponseError(f"response {name!r} has infinite values; it must be 0/1")
-        if np.all((a == 0.0) | (a == 1.0)):  # the common 0/1 case without a sort
-            vals = np.unique([a.min(), a.max()])
-        else:
-            vals = np.unique(a)
-        levels = [v.item() if hasattr(v, "item") else v for v in vals]
-        kind = "numeric"
-    else:
-        uniq = pd.unique(s.dropna())
-        try:
-            levels = sorted(uniq)
-        except TypeError:
-            levels = sorted(uniq, key=str)
-        kind = "string"
-
-    if len(levels) == 0:
-        raise ResponseError(f"response {name!r} has no non-missing values")
-    if len(levels) == 1:
-        raise ResponseError(
-            f"response {name!r} is constant (every used row is {_values_text(levels)}); "
-            "logistic regression needs both outcomes present"
-        )
-    if kind == "numeric" and any(v != int(v) for v in levels) and event is None:
-        raise ResponseError(
-            f"response {name!r} has non-integer values ({_values_text(levels)}); logistic "
-            "regression needs a two-level outcome (0/1). For proportions, expand to 0/1 rows "
-            "or use a binomial GLM with weights"
-        )
-    if len(levels) > 2:
-        raise ResponseError(
-            f"response {name!r} has {len(levels)} distinct values ({_values_text(levels)}); "
-            "logistic regression needs two. Recode it, e.g. 'I(outcome == 2)' in the formula"
-        )
-
-    if event is None:
-        if kind == "numeric" and set(levels) != {0.0, 1.0}:
-            raise ResponseError(
-                f"response {name!r} is coded {_values_text(levels)}, not 0/1; pass "
-                f"event={levels[1]:g} (or recode it) to say which value is the event"
-            )
-        ev = levels[1]
-        rule = {
-            "numeric": "numeric 0/1: 1 is the event",
-            "bool": "boolean: True is the event",
-            "categorical": "categorical: the second category is the event",
-            "string": "two text levels: the second in sorted order is the event (as R's factor)",
-        }[kind]
-    else:
-        matches = [lv for lv in levels if lv == event or (kind != "string" and str(lv) == str(event))]
-        if not matches:
-            raise ResponseError(
-                f"event={event!r} is not a level of response {name!r}; its levels are "
-                f"{_values_text(levels)}"
-            )
-        ev = matches[0]
-        rule = f"event={event!r} given"
-    non_ev = levels[0] if levels[1] == ev else levels[1]
-    if kind == "numeric":
-        y = (s.to_numpy(dtype=float) == ev).astype(float)
-        ev = int(ev) if float(ev).is_integer() else ev
-        non_ev = int(non_ev) if float(non_ev).is_integer() else non_ev
-    else:
-        y = (s == ev).to_numpy(dtype=bool).astype(float)
-    return y, ev, non_ev, rule
-
-
 # --------------------------------------------------------------------------- formulas
 
 
@@ -212,7 +119,7 @@ def _eval_response(lhs_code: str, data: pd.DataFrame, env) -> pd.Series:
         what = repr(missing.group(1)) if missing else repr(lhs_code)
         raise FormulaError(
             f"response {lhs_code!r}: {what} is not a column of the data; columns are "
-            f"{_values_text(list(map(str, data.columns)), 12)}"
+            f"{values_text(list(map(str, data.columns)), 12)}"
         ) from exc
     except Exception as exc:  # patsy evaluates arbitrary Python
         raise FormulaError(f"could not evaluate the response {lhs_code!r}: {exc}") from exc
@@ -315,9 +222,9 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         raise FormulaError(f"formula {formula!r} has no intercept and no predictors; nothing to estimate")
     y, ev, non_ev, rule = code_response(raw_y[keep], lhs_code, event)
     if absmax is None:
-        cmax, cmin = _column_extremes(X)
+        cmax, cmin = column_extremes(X)
         absmax = np.maximum(cmax, -cmin)
-    _check_finite(absmax, info.column_names)
+    check_finite(absmax, info.column_names)
     terms = _term_infos(info, frame)
     icpt = next((t.columns[0] for t in terms if t.kind == "intercept"), None)
     return Design(
@@ -337,74 +244,6 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         data_columns=tuple(_formula_columns(formula, frame)),
         column_absmax=absmax,
     )
-
-
-def _fold(block: np.ndarray, op) -> np.ndarray:
-    """Column-wise reduction of a C-ordered block by repeated halving.
-
-    ``block.max(axis=0)`` walks rows only p long; folding the two halves with an
-    elementwise ``op`` works on long contiguous runs and is several times faster.
-    NaN propagates, as with ``np.maximum``/``np.minimum``.
-    """
-    acc = block
-    while acc.shape[0] > 1:
-        m = acc.shape[0]
-        h = m // 2
-        nxt = op(acc[:h], acc[h : 2 * h])
-        if m % 2:
-            nxt[0] = op(nxt[0], acc[-1])
-        acc = nxt
-    return acc[0].copy()
-
-
-def _column_extremes(X: np.ndarray, step: int = 8192) -> tuple[np.ndarray, np.ndarray]:
-    """Column max and min of X (NaN where a column has NaN), reading X once in row blocks."""
-    n, p = X.shape
-    cmax = np.full(p, -np.inf)
-    cmin = np.full(p, np.inf)
-    if not X.flags.c_contiguous:
-        with np.errstate(invalid="ignore"):
-            return (X.max(axis=0), X.min(axis=0)) if n else (np.zeros(p), np.zeros(p))
-    with np.errstate(invalid="ignore"):
-        for s in range(0, n, step):
-            block = X[s : s + step]
-            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
-            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
-    if n == 0:
-        return np.zeros(p), np.zeros(p)
-    return cmax, cmin
-
-
-def _copy_with_intercept(X: np.ndarray, step: int = 8192):
-    """``[1, X]`` as a new C-ordered array, and X's column max and min, in one pass of X.
-
-    Each row block is reduced while it is still in cache, so the extremes cost no extra read.
-    """
-    n, p = X.shape
-    out = np.empty((n, p + 1))
-    out[:, 0] = 1.0
-    if not X.flags.c_contiguous:
-        out[:, 1:] = X
-        cmax, cmin = _column_extremes(out[:, 1:])
-        return out, cmax, cmin
-    cmax = np.full(p, -np.inf)
-    cmin = np.full(p, np.inf)
-    with np.errstate(invalid="ignore"):
-        for s in range(0, n, step):
-            block = X[s : s + step]
-            out[s : s + step, 1:] = block
-            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
-            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
-    return out, cmax, cmin
-
-
-def _check_finite(absmax: np.ndarray, names) -> None:
-    """Raise DataError naming the columns whose largest |value| is infinite."""
-    bad = [str(c) for c, m in zip(names, absmax) if not np.isfinite(m)]
-    if bad:
-        raise DataError(
-            f"column(s) {', '.join(bad)} contain infinite values; remove or cap those rows"
-        )
 
 
 def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
@@ -470,126 +309,9 @@ def _formula_error(formula: str, exc, data: pd.DataFrame) -> FormulaError:
     if m:
         return FormulaError(
             f"formula {formula!r} names {m.group(1)!r}, which is not a column of the data "
-            f"(columns: {_values_text(list(map(str, data.columns)), 12)})"
+            f"(columns: {values_text(list(map(str, data.columns)), 12)})"
         )
     return FormulaError(f"cannot build the design for formula {formula!r}: {text}")
-
-
-# --------------------------------------------------------------------------- arrays
-
-
-def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", event: Any = None) -> Design:
-    """Build a :class:`Design` from a response vector and a predictor matrix/DataFrame.
-
-    An intercept column named ``Intercept`` is put first unless ``intercept=False``.
-    """
-    if isinstance(X, pd.DataFrame):
-        if X.columns.duplicated().any():
-            raise DataError("X has duplicate column names; rename them")
-        names = list(map(str, X.columns))
-        index = X.index
-        try:
-            Xa = X.to_numpy(dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise DataError(
-                "X has non-numeric columns; use the formula interface to expand "
-                f"categorical variables ({exc})"
-            ) from exc
-    else:
-        try:
-            Xa = np.asarray(X, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise DataError(
-                f"X must be numeric; use the formula interface for categorical variables ({exc})"
-            ) from exc
-        if Xa.ndim == 1:
-            Xa = Xa[:, None]
-        if Xa.ndim != 2:
-            raise DataError(f"X must be 2-dimensional, got shape {Xa.shape}")
-        names = [f"x{j + 1}" for j in range(Xa.shape[1])]
-        index = pd.RangeIndex(Xa.shape[0])
-    name = "y"
-    if isinstance(y, pd.Series):
-        name = str(y.name) if y.name is not None else "y"
-        ys = y.reset_index(drop=True)
-    else:
-        ya = np.asarray(y)
-        if ya.ndim != 1:
-            ya = ya.reshape(-1) if ya.ndim == 2 and 1 in ya.shape else ya
-        if ya.ndim != 1:
-            raise DataError(f"y must be one column, got shape {np.shape(y)}")
-        ys = pd.Series(ya)
-    if len(ys) != Xa.shape[0]:
-        raise DataError(f"y has {len(ys)} rows but X has {Xa.shape[0]}")
-    if Xa.shape[0] == 0:
-        raise DataError("data has 0 rows")
-    # Column extremes (NaN shows up in them, and so do inf and constants). With an intercept
-    # they come from the one blocked copy that also writes the intercept column.
-    prefilled = None
-    if intercept:
-        prefilled, cmax, cmin = _copy_with_intercept(Xa)
-    else:
-        cmax, cmin = _column_extremes(Xa)
-    if np.isnan(cmax).any() or np.isnan(cmin).any():
-        row_ok = ~np.isnan(Xa).any(axis=1)
-    else:
-        row_ok = np.ones(Xa.shape[0], dtype=bool)
-    keep = row_ok & ys.notna().to_numpy()
-    dropped = index[~keep]
-    if missing == "raise" and len(dropped):
-        raise DataError(
-            f"{len(dropped)} of {len(keep)} rows have missing values; drop them first "
-            "or use missing='drop'"
-        )
-    if not keep.any():
-        raise DataError(f"every one of the {len(keep)} rows has a missing value")
-    all_rows = bool(keep.all())
-    yv, ev, non_ev, rule = code_response(ys if all_rows else ys[keep].reset_index(drop=True), name, event)
-    n_keep = int(keep.sum())
-    rows = Xa if all_rows else Xa[keep]
-    if not row_ok.all():
-        cmax, cmin = _column_extremes(rows)
-    absmax = np.maximum(cmax, -cmin)
-    const = np.flatnonzero((cmax == cmin) & (cmax != 0))
-    icpt = None
-    if len(const):
-        # X brings its own constant (sm.add_constant habit): that column is the intercept,
-        # and no second one is added.
-        Xa = np.ascontiguousarray(rows)
-        icpt = int(const[0])
-    elif intercept:
-        if prefilled is not None and all_rows:
-            Xa = prefilled
-        else:
-            Xa = np.empty((n_keep, Xa.shape[1] + 1))
-            Xa[:, 0] = 1.0
-            Xa[:, 1:] = rows
-        names = ["Intercept"] + names
-        absmax = np.r_[1.0, absmax]
-        icpt = 0
-    else:
-        Xa = np.ascontiguousarray(rows)
-    if Xa.shape[1] == 0:
-        raise DataError("X has no columns and intercept=False; nothing to estimate")
-    _check_finite(absmax, names)
-    terms = [
-        TermInfo(n, (j,), "intercept" if (icpt is not None and j == icpt) else "numeric", None if j == icpt else n)
-        for j, n in enumerate(names)
-    ]
-    return Design(
-        X=Xa,
-        y=yv,
-        column_names=names,
-        terms=terms,
-        response_name=name,
-        event=ev,
-        non_event=non_ev,
-        response_coding=rule,
-        row_labels=index[keep],
-        dropped_labels=dropped,
-        intercept_index=icpt,
-        column_absmax=absmax,
-    )
 
 
 def new_design_matrix(design: Design, newdata) -> tuple[np.ndarray, pd.Index]:

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .arrays import design_from_arrays
 from .config import MISSING, FitOptions, check_choice, make_options
-from .design import Design, design_from_arrays, design_from_formula
+from .design import Design, design_from_formula
 from .exceptions import ConvergenceWarning, RankDeficiencyError, warn
 
 

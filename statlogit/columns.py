@@ -1,0 +1,75 @@
+"""Column checks on a numeric design, each in one pass over X in cache-sized row blocks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .exceptions import DataError
+
+
+def _fold(block: np.ndarray, op) -> np.ndarray:
+    """Column-wise reduction of a C-ordered block by repeated halving.
+
+    ``block.max(axis=0)`` walks rows only p long; folding the two halves with an
+    elementwise ``op`` works on long contiguous runs and is several times faster.
+    NaN propagates, as with ``np.maximum``/``np.minimum``.
+    """
+    acc = block
+    while acc.shape[0] > 1:
+        m = acc.shape[0]
+        h = m // 2
+        nxt = op(acc[:h], acc[h : 2 * h])
+        if m % 2:
+            nxt[0] = op(nxt[0], acc[-1])
+        acc = nxt
+    return acc[0].copy()
+
+
+def column_extremes(X: np.ndarray, step: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+    """Column max and min of X (NaN where a column has NaN), reading X once in row blocks."""
+    n, p = X.shape
+    cmax = np.full(p, -np.inf)
+    cmin = np.full(p, np.inf)
+    if not X.flags.c_contiguous:
+        with np.errstate(invalid="ignore"):
+            return (X.max(axis=0), X.min(axis=0)) if n else (np.zeros(p), np.zeros(p))
+    with np.errstate(invalid="ignore"):
+        for s in range(0, n, step):
+            block = X[s : s + step]
+            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
+            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
+    if n == 0:
+        return np.zeros(p), np.zeros(p)
+    return cmax, cmin
+
+
+def copy_with_intercept(X: np.ndarray, step: int = 8192):
+    """``[1, X]`` as a new C-ordered array, and X's column max and min, in one pass of X.
+
+    Each row block is reduced while it is still in cache, so the extremes cost no extra read.
+    """
+    n, p = X.shape
+    out = np.empty((n, p + 1))
+    out[:, 0] = 1.0
+    if not X.flags.c_contiguous:
+        out[:, 1:] = X
+        cmax, cmin = column_extremes(out[:, 1:])
+        return out, cmax, cmin
+    cmax = np.full(p, -np.inf)
+    cmin = np.full(p, np.inf)
+    with np.errstate(invalid="ignore"):
+        for s in range(0, n, step):
+            block = X[s : s + step]
+            out[s : s + step, 1:] = block
+            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
+            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
+    return out, cmax, cmin
+
+
+def check_finite(absmax: np.ndarray, names) -> None:
+    """Raise DataError naming the columns whose largest |value| is infinite."""
+    bad = [str(c) for c, m in zip(names, absmax) if not np.isfinite(m)]
+    if bad:
+        raise DataError(
+            f"column(s) {', '.join(bad)} contain infinite values; remove or cap those rows"
+        )

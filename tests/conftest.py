@@ -229,7 +229,7 @@ def helpers():
     """Small comparison helpers, as a namespace (tests do not import conftest)."""
 
     class H:
-        series_close = staticmethod(assert_series_close)
+        assert_series_close = staticmethod(assert_series_close)
         two_sided_p = staticmethod(two_sided_p)
         r_to_ours = staticmethod(r_to_ours)
 

@@ -41,14 +41,14 @@ def test_names_match_r(fitted):
 
 
 def test_coefficients(fitted, helpers):
-    helpers.series_close(fitted.res.params, fitted.case.series("coef"), rtol=RTOL_COEF, what="coef")
+    helpers.assert_series_close(fitted.res.params, fitted.case.series("coef"), rtol=RTOL_COEF, what="coef")
 
 
 @pytest.mark.parametrize("field", ["se_at_mle", "se"])
 def test_standard_errors(fitted, helpers, field):
     # se_at_mle: weights at the final fitted probabilities (exactly what we compute);
     # se: R's weights of its last IRLS step (< 3e-7 relative away).
-    helpers.series_close(fitted.res.bse, fitted.case.series(field), rtol=RTOL_SE, what=field)
+    helpers.assert_series_close(fitted.res.bse, fitted.case.series(field), rtol=RTOL_SE, what=field)
 
 
 def test_covariance_matrix(fitted):
@@ -61,11 +61,11 @@ def test_covariance_matrix(fitted):
 
 
 def test_z_values(fitted, helpers):
-    helpers.series_close(fitted.res.zvalues, fitted.case.series("z"), rtol=RTOL_SE, what="z")
+    helpers.assert_series_close(fitted.res.zvalues, fitted.case.series("z"), rtol=RTOL_SE, what="z")
 
 
 def test_p_values_against_r(fitted, helpers):
-    helpers.series_close(fitted.res.pvalues, fitted.case.series("p"), rtol=0, atol=ATOL_P, what="p")
+    helpers.assert_series_close(fitted.res.pvalues, fitted.case.series("p"), rtol=0, atol=ATOL_P, what="p")
 
 
 def test_p_values_relative(fitted, helpers):
@@ -73,7 +73,7 @@ def test_p_values_relative(fitted, helpers):
     # far into the tail (p-values here go down to ~1e-37).
     case = fitted.case
     expected = pd.Series(helpers.two_sided_p(case.series("coef") / case.series("se_at_mle")), index=case.names)
-    helpers.series_close(fitted.res.pvalues, expected, rtol=RTOL_P, what="p vs 2*Phi(-|z|)")
+    helpers.assert_series_close(fitted.res.pvalues, expected, rtol=RTOL_P, what="p vs 2*Phi(-|z|)")
 
 
 def test_wald_intervals(fitted, helpers):
@@ -81,25 +81,25 @@ def test_wald_intervals(fitted, helpers):
     assert list(ci.columns) == ["lower", "upper"]
     ref = fitted.case.interval("ci_wald")
     for side in ("lower", "upper"):
-        helpers.series_close(ci[side], ref[side], rtol=RTOL_WALD, what=f"ci_wald {side}")
+        helpers.assert_series_close(ci[side], ref[side], rtol=RTOL_WALD, what=f"ci_wald {side}")
 
 
 def test_profile_intervals_exact(fitted, helpers):
     ci = fitted.profile_ci
     exact = fitted.case.exact_profile()
     for side in ("lower", "upper"):
-        helpers.series_close(ci[side], exact[side], rtol=RTOL_PROFILE, what=f"ci_profile_exact {side}")
+        helpers.assert_series_close(ci[side], exact[side], rtol=RTOL_PROFILE, what=f"ci_profile_exact {side}")
     # the JSON's own copy of the exact limits agrees too
     inline = fitted.case.interval("ci_profile_exact")
     for side in ("lower", "upper"):
-        helpers.series_close(ci[side], inline[side], rtol=RTOL_PROFILE, what=f"ci_profile_exact (json) {side}")
+        helpers.assert_series_close(ci[side], inline[side], rtol=RTOL_PROFILE, what=f"ci_profile_exact (json) {side}")
 
 
 def test_profile_intervals_near_r_spline(fitted, helpers):
     ci = fitted.profile_ci
     spline = fitted.case.interval("ci_profile")
     for side in ("lower", "upper"):
-        helpers.series_close(ci[side], spline[side], rtol=RTOL_PROFILE_SPLINE, what=f"ci_profile (spline) {side}")
+        helpers.assert_series_close(ci[side], spline[side], rtol=RTOL_PROFILE_SPLINE, what=f"ci_profile (spline) {side}")
 
 
 def test_profile_brackets_estimate(fitted):
@@ -112,28 +112,28 @@ def test_odds_ratios_wald(fitted, helpers):
     orr = fitted.res.odds_ratios()
     assert list(orr.columns) == ["odds_ratio", "se", "lower", "upper"]
     case = fitted.case
-    helpers.series_close(orr["odds_ratio"], case.series("odds_ratio"), rtol=RTOL_COEF, what="odds_ratio")
+    helpers.assert_series_close(orr["odds_ratio"], case.series("odds_ratio"), rtol=RTOL_COEF, what="odds_ratio")
     # R's odds_ratio_se is exp(b) * se with R's last-IRLS-step se (< 3e-7 from se_at_mle)
-    helpers.series_close(orr["se"], case.series("odds_ratio_se"), rtol=RTOL_COEF, what="odds_ratio_se")
+    helpers.assert_series_close(orr["se"], case.series("odds_ratio_se"), rtol=RTOL_COEF, what="odds_ratio_se")
     ref = case.interval("odds_ratio_ci_wald")
     for side in ("lower", "upper"):
-        helpers.series_close(orr[side], ref[side], rtol=RTOL_WALD, what=f"odds_ratio_ci_wald {side}")
+        helpers.assert_series_close(orr[side], ref[side], rtol=RTOL_WALD, what=f"odds_ratio_ci_wald {side}")
 
 
 def test_odds_ratios_profile(fitted, helpers):
     orr = fitted.profile_or
-    helpers.series_close(orr["odds_ratio"], fitted.case.series("odds_ratio"), rtol=RTOL_COEF, what="odds_ratio")
+    helpers.assert_series_close(orr["odds_ratio"], fitted.case.series("odds_ratio"), rtol=RTOL_COEF, what="odds_ratio")
     ref = fitted.case.interval("odds_ratio_ci_profile_exact")
     for side in ("lower", "upper"):
-        helpers.series_close(orr[side], ref[side], rtol=RTOL_PROFILE, what=f"odds_ratio_ci_profile_exact {side}")
+        helpers.assert_series_close(orr[side], ref[side], rtol=RTOL_PROFILE, what=f"odds_ratio_ci_profile_exact {side}")
 
 
 def test_coef_table_matches_pieces(fitted, helpers):
     tab = fitted.res.coef_table()
     case = fitted.case
-    helpers.series_close(tab["coef"], case.series("coef"), rtol=RTOL_COEF, what="coef_table coef")
-    helpers.series_close(tab["se"], case.series("se_at_mle"), rtol=RTOL_SE, what="coef_table se")
-    helpers.series_close(tab["p"], case.series("p"), rtol=0, atol=ATOL_P, what="coef_table p")
+    helpers.assert_series_close(tab["coef"], case.series("coef"), rtol=RTOL_COEF, what="coef_table coef")
+    helpers.assert_series_close(tab["se"], case.series("se_at_mle"), rtol=RTOL_SE, what="coef_table se")
+    helpers.assert_series_close(tab["p"], case.series("p"), rtol=0, atol=ATOL_P, what="coef_table p")
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def _sm_formula_fit(formula: str, df: pd.DataFrame):
     return smf.logit(formula, data=df).fit(method="newton", tol=1e-12, maxiter=100, disp=False)
 
 
-def _compare(ours, theirs, names_ours=None, names_theirs=None, null_model=True):
+def _assert_agree(ours, theirs, names_ours=None, names_theirs=None, null_model=True):
     """Compare statlogit results with a statsmodels results object (matching names).
 
     ``null_model=False`` leaves out what depends on the intercept-only model (llnull,
@@ -62,14 +62,14 @@ def _compare(ours, theirs, names_ours=None, names_theirs=None, null_model=True):
     np.testing.assert_allclose(ours.aic, theirs.aic, rtol=RTOL)
     np.testing.assert_allclose(ours.bic, theirs.bic, rtol=RTOL)
     if null_model:
-        _compare_null_model(ours, theirs)
+        _assert_same_null_model(ours, theirs)
     cov_o = ours.cov_params().loc[names_ours, names_ours].to_numpy()
     cov_t = theirs.cov_params().loc[names_theirs, names_theirs].to_numpy()
     sd = np.sqrt(np.diag(cov_t))
     np.testing.assert_allclose(cov_o / np.outer(sd, sd), cov_t / np.outer(sd, sd), rtol=0, atol=RTOL)
 
 
-def _compare_null_model(ours, theirs):
+def _assert_same_null_model(ours, theirs):
     np.testing.assert_allclose(ours.llnull, theirs.llnull, rtol=RTOL)
     np.testing.assert_allclose(ours.pseudo_r2()["mcfadden"], theirs.prsquared, rtol=RTOL)
     lr = ours.lr_test()
@@ -89,7 +89,7 @@ def test_formula_with_factor_and_interactions(seed):
     assert ours.converged
     assert set(ours.params.index) == set(theirs.params.index)
     assert {"g[T.lo]", "g[T.mid]", "x1:g[T.lo]", "x1:g[T.mid]", "x2:x3"} <= set(ours.params.index)
-    _compare(ours, theirs)
+    _assert_agree(ours, theirs)
     np.testing.assert_allclose(ours.fittedvalues.to_numpy(), theirs.predict(df).to_numpy(), rtol=RTOL)
 
 
@@ -99,7 +99,7 @@ def test_formula_with_treatment_reference(seed):
     formula = "y ~ x1 * C(g, Treatment('mid')) + x2"
     ours = sl.logit(formula, data=df)
     theirs = _sm_formula_fit(formula, df)
-    _compare(ours, theirs)
+    _assert_agree(ours, theirs)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -111,7 +111,7 @@ def test_array_interface_adds_intercept(seed):
     ours = sl.Logit(df["y"], X).fit()
     theirs = sm.Logit(df["y"], sm.add_constant(X)).fit(method="newton", tol=1e-12, maxiter=100, disp=False)
     assert ours.names == ["Intercept", "x1", "x2", "x3"]
-    _compare(ours, theirs, ["Intercept", "x1", "x2", "x3"], ["const", "x1", "x2", "x3"])
+    _assert_agree(ours, theirs, ["Intercept", "x1", "x2", "x3"], ["const", "x1", "x2", "x3"])
 
 
 def test_array_interface_numpy_arrays():
@@ -137,7 +137,7 @@ def test_array_interface_own_constant():
     ours = sl.Logit(df["y"], X, intercept=False).fit()
     theirs = sm.Logit(df["y"], X).fit(method="newton", tol=1e-12, maxiter=100, disp=False)
     assert ours.names == ["const", "x1", "x2", "x3"]
-    _compare(ours, theirs, null_model=False)
+    _assert_agree(ours, theirs, null_model=False)
 
 
 def test_array_interface_own_constant_null_model():
@@ -150,7 +150,7 @@ def test_array_interface_own_constant_null_model():
     X = sm.add_constant(df[["x1", "x2", "x3"]])
     ours = sl.Logit(df["y"], X, intercept=False).fit()
     theirs = sm.Logit(df["y"], X).fit(method="newton", tol=1e-12, maxiter=100, disp=False)
-    _compare_null_model(ours, theirs)
+    _assert_same_null_model(ours, theirs)
 
 
 def test_array_interface_matches_formula():
@@ -185,4 +185,4 @@ def test_badly_scaled_columns(seed):
     ci_o = ours.conf_int().loc[names]
     np.testing.assert_allclose(ci_o["lower"], ci_t[0] * factor, rtol=RTOL)
     np.testing.assert_allclose(ci_o["upper"], ci_t[1] * factor, rtol=RTOL)
-    _compare_null_model(ours, theirs)
+    _assert_same_null_model(ours, theirs)

@@ -140,7 +140,7 @@ def _after_fit(model: Logit, fit, opts: FitOptions):
     """
     import dataclasses
 
-    from .diagnostics.separation import detect_separation, remember, symptoms
+    from .diagnostics.separation import detect_separation, symptoms
     from .exceptions import SeparationWarning
 
     d = model.design
@@ -151,18 +151,16 @@ def _after_fit(model: Logit, fit, opts: FitOptions):
         if signs:
             found = detect_separation(d.X, d.y, list(d.column_names), d.row_labels, d.intercept_index,
                                       model.weights, tuple(signs))
+            fit = dataclasses.replace(fit, separation=found)
             if found.status != "none":
-                remember(fit, found)
                 if fit.converged:
                     fit = dataclasses.replace(
                         fit, converged=False,
                         message=f"{fit.message}; but the data show {found.status} separation, so "
                                 "no finite maximum-likelihood estimate exists",
                     )
-                remember(fit, found)
                 warn(f"{found.message} (symptoms: {'; '.join(signs)})", SeparationWarning)
                 return fit
-            remember(fit, found)
     if not fit.converged:
         advice = {
             "newton": "check for separation (res.separation), or try method='firth'",

@@ -97,9 +97,7 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         """Inverse information for the columns the solver saw (``X / column_scale``)."""
         H = self.fit_info.information
         if self.method != "firth":
-            from .diagnostics.separation import recall
-
-            found = recall(self.fit_info)
+            found = self.fit_info.separation
             if found is not None and found.status != "none":
                 # Under separation the MLE does not exist; finite SEs would be a wrong answer.
                 return np.full(H.shape, np.inf)

@@ -18,7 +18,6 @@ models*, DPhil thesis, Oxford. Kosmidis I, Schumacher D, detectseparation (R pac
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,7 +28,6 @@ ETA_LIMIT = 25.0
 #: LP optimum above which separation is declared (entries of the scaled design are <= 1).
 LP_TOL = 1e-7
 
-_REGISTRY: dict[int, SeparationResult] = {}
 
 
 @dataclass(frozen=True)
@@ -181,29 +179,13 @@ def no_symptoms_result() -> SeparationResult:
     )
 
 
-def remember(fit, result: SeparationResult) -> None:
-    """Keep the finding for ``fit`` (by identity, dropped when the Fit is garbage collected).
-
-    A ``Fit`` holds arrays so it cannot be a dictionary key itself; its ``id`` is, and a
-    finalizer removes the entry before the id can be reused.
-    """
-    key = id(fit)
-    if key not in _REGISTRY:
-        weakref.finalize(fit, _REGISTRY.pop, key, None)
-    _REGISTRY[key] = result
-
-
-def recall(fit) -> SeparationResult | None:
-    return _REGISTRY.get(id(fit))
-
-
 #: Above this many design entries the LP is only run when the fit shows symptoms.
 ALWAYS_CHECK_CELLS = 2_000_000
 
 
 def separation_for(res) -> SeparationResult:
     """The finding for a results object: the one recorded at fit time, else computed now."""
-    found = recall(res.fit_info)
+    found = res.fit_info.separation or res.__dict__.get("_separation")
     if found is not None:
         return found
     d = res.design
@@ -213,5 +195,5 @@ def separation_for(res) -> SeparationResult:
                                   res.model.weights, tuple(signs))
     else:
         found = no_symptoms_result()
-    remember(res.fit_info, found)
+    res.__dict__["_separation"] = found  # cached on the results object (the Fit is frozen)
     return found

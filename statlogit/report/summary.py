@@ -55,9 +55,7 @@ class Summary:
                  "confidence intervals; p-values from Wald z tests."]
         if not res.converged:
             notes.append(f"Warning: the fit did not converge ({res.fit_info.message}).")
-        from ..diagnostics.separation import recall
-
-        sep = recall(res.fit_info)
+        sep = res.fit_info.separation
         if sep is not None and sep.status != "none" and res.method != "firth":
             notes.append(f"Warning: {sep.status} separation: the maximum-likelihood estimate does not "
                          "exist, so standard errors are infinite; use method='firth' (see res.separation).")

@@ -38,3 +38,6 @@ class Fit:
     #: 1e+-50): ``params`` are on X's scale, ``information`` is for the scaled columns,
     #: and the covariance of ``params`` is ``inv(information) / outer(scale, scale)``.
     column_scale: np.ndarray | None = None
+    #: The exact separation check's finding when it ran at fit time (a
+    #: :class:`~statlogit.diagnostics.separation.SeparationResult`), else None.
+    separation: object | None = None

@@ -44,6 +44,11 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         names = [f"x{j + 1}" for j in range(Xa.shape[1])]
         index = pd.RangeIndex(Xa.shape[0])
     name = "y"
+    if isinstance(y, pd.Series) and isinstance(X, pd.DataFrame) and not y.index.equals(X.index):
+        raise DataError(
+            "y and X have different row labels (or order); align them first, e.g. "
+            "y = y.loc[X.index], or pass numpy arrays"
+        )
     if isinstance(y, pd.Series):
         name = str(y.name) if y.name is not None else "y"
         ys = y.reset_index(drop=True)
@@ -87,6 +92,7 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
     absmax = np.maximum(cmax, -cmin)
     const = np.flatnonzero((cmax == cmin) & (cmax != 0))
     icpt = None
+    added = False
     if len(const):
         # X brings its own constant (sm.add_constant habit): that column is the intercept,
         # and no second one is added.
@@ -102,6 +108,7 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         names = ["Intercept"] + names
         absmax = np.r_[1.0, absmax]
         icpt = 0
+        added = True
     else:
         Xa = np.ascontiguousarray(rows)
     if Xa.shape[1] == 0:
@@ -124,4 +131,5 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         dropped_labels=dropped,
         intercept_index=icpt,
         column_absmax=absmax,
+        intercept_added=added,
     )

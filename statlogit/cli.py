@@ -174,8 +174,17 @@ def run_fit(args, progress: bool) -> int:
     if args.json and Path(args.json).suffix.lower() != ".json":
         raise CommandError(f"--json {args.json!r}: use a name ending in .json")
     units = _parse_units(args.units)
+    if not 0 < args.threshold < 1:
+        raise CommandError(f"--threshold {args.threshold:g} must be between 0 and 1")
+    if not 0 < args.alpha < 1:
+        raise CommandError(f"--alpha {args.alpha:g} must be between 0 and 1 (0.05 for 95% intervals)")
     frame = read_table(args.data, args.sep)
     res = _fit(frame, args.formula, args.method, args.event, progress)
+    known = set(res.names) | {t.variable for t in res.design.terms if t.variable}
+    unknown = [name for name in units if name not in known]
+    if unknown:
+        raise CommandError(f"--units names {', '.join(unknown)}, not a predictor of the model "
+                           f"({', '.join(sorted(known - {'Intercept'}))})")
     ci_method = "wald" if args.wald else "profile"
     _print_summary(res, ci_method, args.alpha, progress)
     if args.report or args.json:

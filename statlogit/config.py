@@ -80,4 +80,20 @@ def make_options(**kwargs) -> FitOptions:
         ok, allowed = _CONSTRAINTS[name]
         if not ok(value):
             raise OptionError(f"{name}={value!r} is not valid; it must be {allowed}")
+    method = kwargs.get("method", "newton")
+    unused = sorted(k for k in kwargs if k in _METHOD_ONLY and method not in _METHOD_ONLY[k])
+    if unused:
+        raise OptionError(
+            f"option(s) {', '.join(unused)} do nothing with method={method!r}; they apply to "
+            + "; ".join(f"{k}: method={' or '.join(map(repr, _METHOD_ONLY[k]))}" for k in unused)
+        )
     return FitOptions(**kwargs)
+
+
+#: Options that only some methods use (given with another method they are an error, not ignored).
+_METHOD_ONLY = {
+    "learning_rate": ("gd", "sgd"),
+    "batch_size": ("sgd",),
+    "epochs": ("sgd",),
+    "seed": ("sgd",),
+}

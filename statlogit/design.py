@@ -56,6 +56,16 @@ class Design:
     data_columns: tuple[str, ...] = field(default_factory=tuple)
     #: Largest |value| of each column (computed once; used for internal scaling and symptoms).
     column_absmax: np.ndarray | None = None
+    #: Array interface: True when statlogit prepended the intercept column (so predict must
+    #: too); False when X brought its own constant or there is none.
+    intercept_added: bool = False
+
+    def __post_init__(self):
+        if self.X.shape[0] != self.y.shape[0] or len(self.row_labels) != self.y.shape[0]:
+            raise DataError(
+                f"internal error: design has {self.X.shape[0]} rows, response {self.y.shape[0]}, "
+                f"labels {len(self.row_labels)}; please report this"
+            )
 
     @property
     def nobs(self) -> int:
@@ -131,6 +141,24 @@ def _eval_response(lhs_code: str, data: pd.DataFrame, env) -> pd.Series:
     return s
 
 
+def _positional_plain(frame: pd.DataFrame, formula: str) -> pd.DataFrame:
+    """A shallow view of the data that patsy can digest: positions as the row index (so
+    duplicate or odd row labels cannot misalign X and y) and pandas' nullable columns
+    (Int64, Float64, boolean, string with pd.NA) as numpy columns with NaN for missing."""
+    out = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
+    converted = {}
+    for col in _formula_columns(formula, frame):
+        s = out[col]
+        dtype = s.dtype
+        if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or isinstance(dtype, pd.CategoricalDtype):
+            continue
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            converted[col] = s.astype(object).where(s.notna(), np.nan)
+        else:
+            converted[col] = s.to_numpy(dtype=float, na_value=np.nan)
+    return out.assign(**converted) if converted else out
+
+
 def _user_environment():
     """patsy's evaluation namespace: the caller's frame (first outside statlogit), then numpy.
 
@@ -179,6 +207,8 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         )
     lhs_code = desc.lhs_termlist[0].factors[0].code
     env = _user_environment()
+    labels = frame.index
+    frame = _positional_plain(frame, formula)
     raw_y = _eval_response(lhs_code, frame, env)
     rhs = patsy.ModelDesc([], desc.rhs_termlist)
 
@@ -195,25 +225,26 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
     absmax = None
     if fast is not None:
         X, info, keep, absmax = fast
-        row_labels = frame.index[keep]
     else:
         Xdf = build(frame)
-        keep = frame.index.isin(Xdf.index) & y_ok
+        keep = np.zeros(len(frame), dtype=bool)
+        keep[Xdf.index.to_numpy()] = True
+        keep &= y_ok
         if keep.any() and keep.sum() != len(Xdf):
             # Rows missing only in the response: rebuild on complete cases so factor levels
             # are those of the rows used, as R's model.frame does.
             Xdf = build(frame.loc[keep])
         X = np.ascontiguousarray(Xdf.to_numpy(dtype=float)) if keep.any() else None
         info = Xdf.design_info
-        row_labels = Xdf.index
+    row_labels = labels[keep]
     if not keep.any():
         raise DataError(
             f"every one of the {len(frame)} rows has a missing value in "
             f"{', '.join(_formula_columns(formula, frame)) or 'the formula variables'}"
         )
-    dropped = frame.index[~keep]
+    dropped = labels[~keep]
     if missing == "raise" and len(dropped):
-        cols = [c for c in _formula_columns(formula, frame) if frame.loc[dropped, c].isna().any()]
+        cols = [c for c in _formula_columns(formula, frame) if frame[c][~keep].isna().any()]
         raise DataError(
             f"{len(dropped)} of {len(frame)} rows have missing values (in "
             f"{', '.join(cols) or 'the formula variables'}); drop them first or use missing='drop'"
@@ -317,25 +348,28 @@ def _formula_error(formula: str, exc, data: pd.DataFrame) -> FormulaError:
 def new_design_matrix(design: Design, newdata) -> tuple[np.ndarray, pd.Index]:
     """Put new data through the fitted design (same transforms, same factor levels)."""
     if design.design_info is None:
-        if isinstance(newdata, pd.DataFrame):
-            names = [n for n in design.column_names if n != "Intercept" or design.intercept_index is None]
-            missing = [n for n in names if n not in newdata.columns]
-            if missing:
-                raise PredictionError(f"newdata lacks column(s) {', '.join(missing)}")
-            Xn = newdata[names].to_numpy(dtype=float)
-            index = newdata.index
-        else:
-            Xn = np.asarray(newdata, dtype=float)
-            if Xn.ndim == 1:
-                Xn = Xn[None, :]
-            index = pd.RangeIndex(Xn.shape[0])
-        if design.intercept_index is not None:
-            Xn = np.hstack([np.ones((Xn.shape[0], 1)), Xn])
-        if Xn.shape[1] != len(design.column_names):
+        names = design.column_names[1:] if design.intercept_added else design.column_names
+        try:
+            if isinstance(newdata, pd.DataFrame):
+                missing = [n for n in names if n not in newdata.columns]
+                if missing:
+                    raise PredictionError(f"newdata lacks column(s) {', '.join(missing)}")
+                Xn = newdata[names].to_numpy(dtype=float)
+                index = newdata.index
+            else:
+                Xn = np.asarray(newdata, dtype=float)
+                if Xn.ndim == 1:
+                    Xn = Xn[None, :]
+                index = pd.RangeIndex(Xn.shape[0])
+        except (TypeError, ValueError) as exc:
+            raise PredictionError(f"newdata must be numeric in the model's columns ({exc})") from exc
+        if Xn.ndim != 2 or Xn.shape[1] != len(names):
             raise PredictionError(
-                f"newdata has {Xn.shape[1]} columns after adding the intercept; the model has "
-                f"{len(design.column_names)} ({', '.join(design.column_names)})"
+                f"newdata has {Xn.shape[-1]} columns; the model needs {len(names)} ({', '.join(names)})"
+                + (" (the intercept is added for you)" if design.intercept_added else "")
             )
+        if design.intercept_added:
+            Xn = np.hstack([np.ones((Xn.shape[0], 1)), Xn])
     else:
         import patsy
 

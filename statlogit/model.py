@@ -37,10 +37,10 @@ class Logit:
         n = design.nobs
         self.weights = None if weights is None else _vector(weights, n, "weights", design)
         self.offset = None if offset is None else _vector(offset, n, "offset", design)
-        if self.weights is not None and np.any(self.weights < 0):
+        if self.weights is not None and (np.any(self.weights < 0) or not np.any(self.weights > 0)):
             from .exceptions import DataError
 
-            raise DataError("weights must be non-negative")
+            raise DataError("weights must be non-negative with at least one positive")
 
     @classmethod
     def from_formula(cls, formula: str, data, *, missing: str = "drop", event: Any = None,
@@ -219,18 +219,23 @@ def rank_deficiency_error(design: Design) -> RankDeficiencyError:
 
 
 def _vector(v, n, name, design: Design) -> np.ndarray:
+    """Weights or offset as a float vector for the rows used (labels aligned for a Series)."""
     import pandas as pd
 
-    if isinstance(v, pd.Series) and len(v) != n:
-        v = v.loc[design.row_labels]
-    a = np.asarray(v, dtype=float).reshape(-1)
-    if a.shape[0] != n:
-        from .exceptions import DataError
+    from .exceptions import DataError
 
+    if isinstance(v, pd.Series) and len(v) != n:
+        try:
+            v = v.loc[design.row_labels]
+        except KeyError as exc:
+            raise DataError(f"{name} lacks some of the rows used in the fit ({exc})") from exc
+    try:
+        a = np.asarray(v, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name} must be numeric ({exc})") from exc
+    if a.shape[0] != n:
         raise DataError(f"{name} has {a.shape[0]} values but the model uses {n} rows")
     if not np.all(np.isfinite(a)):
-        from .exceptions import DataError
-
         raise DataError(f"{name} contains missing or infinite values")
     return a
 

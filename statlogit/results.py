@@ -290,21 +290,31 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
 
         stat = 2.0 * (self.llf - self.llnull)
         df = self.df_model
-        return pd.Series({"stat": stat, "df": df, "p": float(chdtrc(df, stat)) if df > 0 else np.nan})
+        # With no predictors the model is the null model: the statistic is 0 and p = 1.
+        p = float(chdtrc(df, stat)) if df > 0 else 1.0
+        return pd.Series({"stat": max(stat, 0.0) if df > 0 else 0.0, "df": df, "p": p})
 
     def pseudo_r2(self) -> pd.Series:
         """McFadden ``1 - l1/l0``; Cox-Snell ``1 - exp(2(l0 - l1)/n)``; Nagelkerke
-        ``CS / (1 - exp(2 l0 / n))``; Tjur ``mean(p | y=1) - mean(p | y=0)``."""
-        l1, l0, n = self.llf, self.llnull, self.nobs
+        ``CS / (1 - exp(2 l0 / n))``; Tjur ``mean(p | y=1) - mean(p | y=0)``.
+
+        With prior weights, n is the sum of the weights and Tjur's means are weighted, so
+        frequency weights give the same values as the expanded data.
+        """
+        w = self.model.weights
+        l1, l0 = self.llf, self.llnull
+        n = self.nobs if w is None else float(w.sum())
         cs = -np.expm1(2.0 * (l0 - l1) / n)
         p = self._fitted
         y = self.design.y
+        ww = np.ones_like(p) if w is None else w
+        ev, ne = (y == 1) & (ww > 0), (y == 0) & (ww > 0)
         return pd.Series(
             {
                 "mcfadden": 1.0 - l1 / l0,
                 "cox_snell": cs,
                 "nagelkerke": cs / -np.expm1(2.0 * l0 / n),
-                "tjur": p[y == 1].mean() - p[y == 0].mean(),
+                "tjur": np.average(p[ev], weights=ww[ev]) - np.average(p[ne], weights=ww[ne]),
             }
         )
 
@@ -326,27 +336,45 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         return pd.Series(self._fitted, index=self.design.row_labels, name="prob")
 
     def predict(self, newdata=None, kind: str = "prob", threshold: float = 0.5,
-                interval: bool = False, alpha: float = 0.05):
+                interval: bool = False, alpha: float = 0.05, offset=None):
         """Predictions for ``newdata`` (default: the rows used in the fit).
 
         ``kind``: "prob" (probability of the event), "logit" (linear predictor) or "class"
         (1 when prob >= threshold). ``interval=True`` adds a delta-method CI computed on the
         logit scale, ``eta -/+ z sqrt(x' V x)``, and mapped to probabilities.
         New data go through the fitted formula: same transforms, same factor levels.
+        A model fitted with an offset needs ``offset=`` (one value per row) for new data.
         """
         if kind not in _PREDICT_KINDS:
             raise OptionError(f"kind={kind!r} is not valid; choose one of 'prob', 'logit', 'class'")
-        if not (0 < threshold < 1):
-            raise OptionError(f"threshold={threshold!r} is not valid; it must be between 0 and 1")
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (0 < threshold < 1):
+            raise OptionError(f"threshold={threshold!r} is not valid; it must be a number between 0 and 1")
         if newdata is None:
+            if offset is not None:
+                raise OptionError("offset= applies to newdata; the fitted rows use the model's own offset")
             X = self.design.X
             index = self.design.row_labels
             eta = self._linear_predictor
         else:
             from .design import new_design_matrix
+            from .exceptions import PredictionError
 
             X, index = new_design_matrix(self.design, newdata)
             eta = X @ self.fit_info.params
+            if offset is None and self.model.offset is not None:
+                raise PredictionError(
+                    "the model was fitted with an offset; pass offset= (one value per row of newdata)"
+                )
+            if offset is not None:
+                try:
+                    off = np.asarray(offset, dtype=float).reshape(-1)
+                except (TypeError, ValueError) as exc:
+                    raise PredictionError(f"offset must be numeric ({exc})") from exc
+                if off.shape[0] != eta.shape[0] or not np.all(np.isfinite(off)):
+                    raise PredictionError(
+                        f"offset has {off.shape[0]} values (all must be finite); newdata has {eta.shape[0]} rows"
+                    )
+                eta = eta + off
         if kind == "class":
             if interval:
                 raise OptionError("interval=True is not available for kind='class'")
@@ -356,8 +384,11 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         if not interval:
             return pd.Series(link(eta), index=index, name=out_name)
         z = float(ndtri(1 - _check_alpha(alpha) / 2))
-        Xs = X / self._scale if self.fit_info.column_scale is not None else X
-        se = np.sqrt(np.einsum("ij,ij->i", Xs @ self._cov_scaled, Xs))
+        if not np.all(np.isfinite(self._cov_scaled)):
+            se = np.full(eta.shape[0], np.inf)  # no finite covariance (separation)
+        else:
+            Xs = X / self._scale if self.fit_info.column_scale is not None else X
+            se = np.sqrt(np.einsum("ij,ij->i", Xs @ self._cov_scaled, Xs))
         return pd.DataFrame(
             {out_name: link(eta), "lower": link(eta - z * se), "upper": link(eta + z * se), "se_logit": se},
             index=index,

@@ -6,6 +6,9 @@ on the right with the lowest value included, so tied probabilities share a bin; 
 statistic sums ``(O - E)^2 / E`` over events and non-events of every bin, referred to a
 chi-square with ``bins - 2`` degrees of freedom (``bins`` = number of non-empty bins).
 
+Prior weights are treated as frequency weights (cut points are quantiles of the expanded
+data, counts are weight sums), so a weighted fit gives the statistic of the expanded rows.
+
 Reference: Hosmer DW, Lemeshow S (1980) Commun Stat A 9:1043-1069; Lele SR et al.,
 ResourceSelection (R package).
 """
@@ -28,9 +31,30 @@ def _check_groups(name: str, g) -> int:
     return int(g)
 
 
-def quantile_bins(p: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+def frequency_quantiles(p: np.ndarray, w: np.ndarray | None, qs: np.ndarray) -> np.ndarray:
+    """R's type-7 quantiles of ``p`` with each value repeated ``w`` times (frequency weights).
+
+    Without weights this is ``np.quantile(p, qs)``. With weights the sorted expanded
+    vector is never built: its k-th element is the first value whose cumulative weight
+    exceeds k.
+    """
+    if w is None:
+        return np.quantile(p, qs)
+    keep = w > 0
+    order = np.argsort(p[keep], kind="mergesort")
+    ps, cw = p[keep][order], np.cumsum(w[keep][order])
+    h = (cw[-1] - 1.0) * np.asarray(qs)
+    lo = np.floor(h)
+
+    def at(k):
+        return ps[np.minimum(np.searchsorted(cw, k, side="right"), ps.size - 1)]
+
+    return at(lo) + (h - lo) * (at(lo + 1) - at(lo))
+
+
+def quantile_bins(p: np.ndarray, groups: int, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Bin index (0-based) of every probability and the cut points, as ``hoslem.test``."""
-    cuts = np.unique(np.quantile(p, np.linspace(0.0, 1.0, groups + 1)))
+    cuts = np.unique(frequency_quantiles(p, w, np.linspace(0.0, 1.0, groups + 1)))
     if cuts.size == 1:
         return np.zeros(p.shape[0], dtype=np.intp), np.r_[cuts, cuts]
     idx = np.searchsorted(cuts, p, side="left")  # cuts[i-1] < p <= cuts[i] -> i
@@ -56,11 +80,13 @@ def hosmer_lemeshow(res, groups: int = 10) -> HosmerLemeshowResult:
     groups = _check_groups("groups", groups)
     p = np.asarray(res._fitted, dtype=float)
     y = res.design.y
-    b, cuts = quantile_bins(p, groups)
+    w = res.model.weights
+    ww = np.ones_like(p) if w is None else w
+    b, cuts = quantile_bins(p, groups, w)
     k = cuts.size - 1
-    n = np.bincount(b, minlength=k).astype(float)
-    o1 = np.bincount(b, weights=y, minlength=k)
-    e1 = np.bincount(b, weights=p, minlength=k)
+    n = np.bincount(b, weights=ww, minlength=k)
+    o1 = np.bincount(b, weights=ww * y, minlength=k)
+    e1 = np.bincount(b, weights=ww * p, minlength=k)
     o0, e0 = n - o1, n - e1
     df = k - 2
     if df < 1:
@@ -72,11 +98,16 @@ def hosmer_lemeshow(res, groups: int = 10) -> HosmerLemeshowResult:
         terms = np.where(e1 > 0, (o1 - e1) ** 2 / e1, 0.0) + np.where(e0 > 0, (o0 - e0) ** 2 / e0, 0.0)
     stat = float(terms.sum())
     table = pd.DataFrame({
-        "lower": cuts[:-1], "upper": cuts[1:], "n": n.astype(int),
+        "lower": cuts[:-1], "upper": cuts[1:], "n": _counts(n),
         "observed_events": o1, "expected_events": e1,
         "observed_non_events": o0, "expected_non_events": e0,
     }, index=pd.RangeIndex(1, k + 1, name="group"))
     return HosmerLemeshowResult(statistic=stat, df=df, pvalue=float(chdtrc(df, stat)), table=table, groups=groups)
+
+
+def _counts(n: np.ndarray) -> np.ndarray:
+    """Whole numbers as integers (no weights, or frequency weights), else the weight sums."""
+    return n.astype(int) if np.all(n == np.round(n)) else n
 
 
 def calibration(res, bins: int = 10) -> pd.DataFrame:
@@ -88,13 +119,15 @@ def calibration(res, bins: int = 10) -> pd.DataFrame:
     bins = _check_groups("bins", bins)
     p = np.asarray(res._fitted, dtype=float)
     y = res.design.y
-    b, cuts = quantile_bins(p, bins)
+    w = res.model.weights
+    ww = np.ones_like(p) if w is None else w
+    b, cuts = quantile_bins(p, bins, w)
     k = cuts.size - 1
-    n = np.bincount(b, minlength=k).astype(float)
+    n = np.bincount(b, weights=ww, minlength=k)
     keep = n > 0
-    mp = np.bincount(b, weights=p, minlength=k)[keep] / n[keep]
-    ob = np.bincount(b, weights=y, minlength=k)[keep] / n[keep]
+    mp = np.bincount(b, weights=ww * p, minlength=k)[keep] / n[keep]
+    ob = np.bincount(b, weights=ww * y, minlength=k)[keep] / n[keep]
     return pd.DataFrame({
-        "bin": np.arange(1, keep.sum() + 1), "n": n[keep].astype(int), "mean_predicted": mp,
+        "bin": np.arange(1, keep.sum() + 1), "n": _counts(n[keep]), "mean_predicted": mp,
         "observed_rate": ob, "lower": cuts[:-1][keep], "upper": cuts[1:][keep],
     })

@@ -30,16 +30,18 @@ from ._common import DiagnosticError
 BASES = ("design", "vcov")
 
 
-def centred_crossproduct(X: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """``(X_c - mean)'(X_c - mean)`` for the columns ``cols``, in row blocks (two reads of X)."""
+def centred_crossproduct(X: np.ndarray, cols: np.ndarray, scale: np.ndarray | None = None) -> np.ndarray:
+    """``(X_c - mean)'(X_c - mean)`` for the columns ``cols`` divided by ``scale`` (so columns
+    near 1e+-200 neither overflow nor underflow), in row blocks (two reads of X)."""
     from scipy.linalg.blas import dsyrk
 
     n = X.shape[0]
-    mean = X.mean(axis=0)[cols]
+    s = np.ones(len(cols)) if scale is None else np.where(scale > 0, scale, 1.0)
+    mean = X.mean(axis=0)[cols] / s
     k = len(cols)
     out = np.zeros((k, k))
     for start in range(0, n, BLOCK_ROWS):
-        B = X[start:start + BLOCK_ROWS][:, cols] - mean
+        B = X[start:start + BLOCK_ROWS][:, cols] / s - mean
         out += dsyrk(1.0, B.T, trans=0, lower=0)
     return np.triu(out) + np.triu(out, 1).T
 
@@ -53,12 +55,16 @@ def _corr(S: np.ndarray, names: list[str]) -> np.ndarray:
 
 
 def _gvif_table(R: np.ndarray, term_cols: list[tuple[str, list[int]]], names: list[str]) -> pd.DataFrame:
-    try:
-        Rinv = np.linalg.inv(R)
-    except np.linalg.LinAlgError as exc:
+    evals, evecs = np.linalg.eigh(R)
+    if evals[0] < 1e-10 * max(evals[-1], 1.0):
+        v = evecs[:, 0]
+        involved = [names[j] for j in np.flatnonzero(np.abs(v) > 1e-3 * np.abs(v).max())]
         raise DiagnosticError(
-            "the predictors are exactly collinear (singular correlation matrix): VIF is infinite"
-        ) from exc
+            f"the predictors {', '.join(involved)} are exactly collinear once centred (singular "
+            "correlation matrix), so their VIF is infinite; in a model without an intercept a "
+            "full set of dummy columns does this"
+        )
+    Rinv = (evecs / evals) @ evecs.T
     rows = []
     for term, cols in term_cols:
         ix = np.ix_(cols, cols)
@@ -96,8 +102,14 @@ def vif(res, basis: str = "design") -> pd.DataFrame:
     term_cols, keep = _terms(d)
     _need_two(term_cols)
     names = [d.column_names[j] for j in keep]
+    if d.intercept_index is None:
+        from ..exceptions import DiagnosticWarning, warn
+
+        warn("the model has no intercept: VIFs from centred columns may not be sensible "
+             "(as car::vif warns)", DiagnosticWarning)
     if basis == "design":
-        R = _corr(centred_crossproduct(d.X, np.asarray(keep)), names)
+        scale = None if d.column_absmax is None else np.asarray(d.column_absmax)[keep]
+        R = _corr(centred_crossproduct(d.X, np.asarray(keep), scale), names)
     else:
         from ._common import require_finite_fit
 
@@ -117,5 +129,6 @@ def column_vif(X: np.ndarray, names: list[str], intercept_index: int | None = No
     kn = [names[j] for j in keep]
     if len(keep) < 2:
         raise DiagnosticError("VIF needs at least two predictor columns")
-    R = _corr(centred_crossproduct(X, np.asarray(keep)), kn)
+    scale = np.max(np.abs(X[:, keep]), axis=0) if X.shape[0] else None
+    R = _corr(centred_crossproduct(X, np.asarray(keep), scale), kn)
     return pd.Series(np.diag(np.linalg.inv(R)), index=kn, name="vif")

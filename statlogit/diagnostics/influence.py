@@ -169,7 +169,12 @@ class Influence:
         fl = self.flags
         anyf = fl.any(axis=1).to_numpy()
         sub = fl.loc[anyf]
-        rules = [", ".join(c for c, v in zip(sub.columns, row) if v) for row in sub.to_numpy()]
+        # One string per distinct combination of rules (not one Python join per row).
+        bits = sub.to_numpy().astype(np.int64) @ (1 << np.arange(sub.shape[1], dtype=np.int64))
+        codes, inverse = np.unique(bits, return_inverse=True)
+        names = np.array([", ".join(c for k, c in enumerate(sub.columns) if code >> k & 1) for code in codes],
+                         dtype=object)
+        rules = names[inverse.reshape(-1)]
         t = self.table.loc[anyf, ["hat", "cooks", "rstandard_deviance", "dffits", "covratio"]].copy()
         t["max_abs_dfbetas"] = self.dfbetas.abs().max(axis=1).loc[anyf]
         t["rules"] = rules

@@ -170,8 +170,11 @@ def _component_residuals(res, predictor: str):
     x = d.X[:, j]
     p = res._fitted
     b = float(res.params.iloc[j])
-    working = (d.y - p) / (p * (1 - p))
-    return x, working + b * x, b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Rows fitted at exactly 0 or 1 have no working residual (they are not drawn).
+        working = (d.y - p) / (p * (1 - p))
+    ok = np.isfinite(working)
+    return x[ok], working[ok] + b * x[ok], b
 
 
 def linearity(res, predictors=None, ax=None, bins: int = 10):

@@ -31,7 +31,7 @@ def code_response(raw: pd.Series, name: str, event: Any = None) -> tuple[np.ndar
         levels = present
         kind = "categorical"
     elif pd.api.types.is_bool_dtype(s.dtype):
-        levels = [False, True]
+        levels = [v for v in (False, True) if (s == v).any()]
         kind = "bool"
     elif pd.api.types.is_numeric_dtype(s.dtype):
         a = s.to_numpy(dtype=float)

@@ -288,11 +288,13 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         """Likelihood-ratio test against the intercept-only model: ``stat``, ``df``, ``p``."""
         from scipy.special import chdtrc
 
-        stat = 2.0 * (self.llf - self.llnull)
         df = self.df_model
-        # With no predictors the model is the null model: the statistic is 0 and p = 1.
+        # With no predictors the model is the null model: the statistic is 0 and p = 1. A fit
+        # that stopped short of the maximum can sit below the null log-likelihood; its
+        # statistic is then reported as 0 rather than a negative chi-square.
+        stat = max(2.0 * (self.llf - self.llnull), 0.0) if df > 0 else 0.0
         p = float(chdtrc(df, stat)) if df > 0 else 1.0
-        return pd.Series({"stat": max(stat, 0.0) if df > 0 else 0.0, "df": df, "p": p})
+        return pd.Series({"stat": stat, "df": df, "p": p})
 
     def pseudo_r2(self) -> pd.Series:
         """McFadden ``1 - l1/l0``; Cox-Snell ``1 - exp(2(l0 - l1)/n)``; Nagelkerke

@@ -277,16 +277,23 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
     )
 
 
-def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
-    """Fast path for formulas whose terms are all plain numeric columns (``y ~ x1 + x2``).
+def _is_categorical_column(dtype) -> bool:
+    return (isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype)
+            or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype))
 
-    The design matrix is then the columns themselves, so it is assembled with numpy in one
-    copy; patsy only builds the ``DesignInfo`` (on a few rows), which ``predict`` replays.
-    Returns ``None`` when any term is not a plain numeric column.
+
+def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
+    """Fast path for formulas whose terms are all plain columns (``y ~ x1 + x2 + group``).
+
+    A numeric column is its own design column; a text, boolean or categorical column is
+    coded by patsy's contrast matrix indexed by each row's level code. The matrix is
+    assembled with numpy in one copy; patsy only builds the ``DesignInfo`` (on one row per
+    level), which ``predict`` replays, so the columns and their names are exactly patsy's.
+    Returns ``None`` when any term is something else (an interaction, a transform, ``C()``).
     """
     import patsy
 
-    codes = []
+    codes: list[str] = []
     for term in rhs.rhs_termlist:
         if len(term.factors) > 1:
             return None
@@ -295,22 +302,53 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
             if code is None or code not in frame.columns or _IDENT.match(code) is None:
                 return None
             dtype = frame[code].dtype
-            if not (pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)):
+            if not (pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)
+                    or _is_categorical_column(dtype)):
                 return None
             codes.append(code)
-    head = frame.iloc[:20]
+    keep = y_ok.copy()
+    cols: dict[str, np.ndarray] = {}
+    levels: dict[str, list] = {}
+    for code in codes:
+        s = frame[code]
+        if _is_categorical_column(s.dtype):
+            keep &= s.notna().to_numpy()
+        else:
+            col = s.to_numpy(dtype=float, na_value=np.nan)
+            keep &= ~np.isnan(col)
+            cols[code] = col
+    for code in codes:
+        s = frame[code]
+        if code in cols:
+            continue
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            levels[code] = list(s.cat.categories)
+        else:
+            present = pd.unique(s[keep])
+            try:
+                levels[code] = sorted(present)
+            except TypeError:
+                return None  # mixed types: leave the ordering to patsy
+    # One row per level is enough for patsy to find the same levels and contrasts.
+    rows = max([len(v) for v in levels.values()] + [1])
+    proxy = {}
+    for code in codes:
+        if code in cols:
+            proxy[code] = np.zeros(rows)
+        else:
+            lv = levels[code]
+            if not lv:
+                return None
+            vals = [lv[i % len(lv)] for i in range(rows)]
+            s = frame[code]
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                proxy[code] = pd.Categorical(vals, categories=s.cat.categories, ordered=s.cat.ordered)
+            else:
+                proxy[code] = np.array(vals, dtype=object if not pd.api.types.is_bool_dtype(s.dtype) else bool)
     try:
-        info = patsy.incr_dbuilder(rhs, lambda: iter([head]), eval_env=env, NA_action="drop")
+        info = patsy.incr_dbuilder(rhs, lambda: iter([pd.DataFrame(proxy)]), eval_env=env, NA_action="drop")
     except Exception:
         return None
-    if any(fi.type != "numerical" for fi in info.factor_infos.values()):
-        return None
-    keep = y_ok.copy()
-    cols = []
-    for code in codes:
-        col = frame[code].to_numpy(dtype=float, na_value=np.nan)
-        keep &= ~np.isnan(col)
-        cols.append(col)
     n_keep = int(keep.sum())
     X = np.empty((n_keep, len(info.column_names)))
     all_rows = n_keep == len(frame)
@@ -319,12 +357,26 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
     for term, sl in info.term_slices.items():
         if not term.factors:
             X[:, sl.start] = 1.0
-        else:
-            col = cols[codes.index(term.factors[0].code)]
+            continue
+        factor = term.factors[0]
+        finfo = info.factor_infos[factor]
+        if finfo.type == "numerical":
+            col = cols[factor.code]
             col = col if all_rows else col[keep]
             if n_keep:
                 absmax[sl.start] = max(col.max(), -col.min())
             sources.append((sl.start, col))
+        else:
+            s = frame[factor.code]
+            values = s if all_rows else s[keep]
+            level_codes = pd.Categorical(values, categories=list(finfo.categories)).codes
+            if np.any(level_codes < 0):
+                return None
+            (subterm,) = info.term_codings[term]
+            contrast = subterm.contrast_matrices[factor].matrix
+            X[:, sl] = contrast[level_codes]
+            if n_keep:
+                absmax[sl] = np.abs(contrast[np.unique(level_codes)]).max(axis=0)
     # Columns to rows in cache-sized row blocks (a plain column-by-column copy is 2-3x slower).
     step = 4096
     for s in range(0, n_keep, step):

@@ -54,7 +54,8 @@ class Design:
     design_info: Any = None
     intercept_index: int | None = None
     data_columns: tuple[str, ...] = field(default_factory=tuple)
-    #: Largest |value| of each column (computed once; used for internal scaling and symptoms).
+    #: Largest |value| of each column (computed once; used for internal scaling and symptoms);
+    #: filled in by ``__post_init__`` when a builder does not pass it.
     column_absmax: np.ndarray | None = None
     #: Array interface: True when statlogit prepended the intercept column (so predict must
     #: too); False when X brought its own constant or there is none.
@@ -66,6 +67,9 @@ class Design:
                 f"internal error: design has {self.X.shape[0]} rows, response {self.y.shape[0]}, "
                 f"labels {len(self.row_labels)}; please report this"
             )
+        if self.column_absmax is None:  # builders pass it (they get it for free); others pay one pass
+            cmax, cmin = column_extremes(self.X)
+            object.__setattr__(self, "column_absmax", np.maximum(cmax, -cmin))
 
     @property
     def nobs(self) -> int:

@@ -111,11 +111,6 @@ def extreme_column_scale(design: Design) -> np.ndarray | None:
     solvers then run on ``X / scale`` and the coefficients are mapped back.
     """
     big = design.column_absmax
-    if big is None:
-        X = design.X
-        if X.size == 0:
-            return None
-        big = np.maximum(X.max(axis=0), -X.min(axis=0))
     nonzero = big > 0
     if not np.any((big[nonzero] > 1e50) | (big[nonzero] < 1e-50)):
         return None

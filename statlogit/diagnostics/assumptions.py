@@ -32,6 +32,17 @@ def _row(assumption, check, statistic, threshold, verdict, advice):
                 verdict=verdict, advice=advice)
 
 
+def _compute(diagnostic, why: str | None = None):
+    """``(result, None)``, or ``(None, reason)`` when the check cannot be made: the fit gives
+    no finite estimate (``why``) or the diagnostic raises a statlogit error."""
+    if why:
+        return None, why
+    try:
+        return diagnostic(), None
+    except StatlogitError as exc:
+        return None, str(exc)
+
+
 def _not_fitted_reason(res) -> str | None:
     """Why diagnostics that need a finite estimate cannot run (None when they can)."""
     if res.method == "firth" and res.converged:
@@ -47,12 +58,9 @@ def _not_fitted_reason(res) -> str | None:
 def _linearity(res, alpha, why):
     name, check = "linearity of the logit", "Box-Tidwell: x*ln(x) added to the logistic model, Wald z, Holm-adjusted p"
     thr = f"Holm-adjusted p < {alpha:g}"
-    if why:
-        return _row(name, check, None, thr, "not checked", why)
-    try:
-        bt = res.box_tidwell()
-    except StatlogitError as exc:
-        return _row(name, check, None, thr, "not checked", str(exc))
+    bt, reason = _compute(res.box_tidwell, why)
+    if reason:
+        return _row(name, check, None, thr, "not checked", reason)
     t = bt.table
     skipped = [f"{k} ({v})" for k, v in bt.skipped.items() if v.startswith("values <= 0")]
     tail = ""
@@ -78,10 +86,9 @@ def _linearity(res, alpha, why):
 def _collinearity(res):
     name, check = "multicollinearity", "GVIF^(1/df) of each term on the design correlation matrix"
     thr = f"> {VIF_WARN:g} warn, > {VIF_FAIL:g} fail"
-    try:
-        v = res.vif()
-    except StatlogitError as exc:
-        return _row(name, check, None, thr, "not checked", str(exc))
+    v, reason = _compute(res.vif)
+    if reason:
+        return _row(name, check, None, thr, "not checked", reason)
     top = float(v["vif"].max())
     inter = [t.name for t in res.design.terms if t.kind == "interaction"]
     note = (f" Interaction terms ({', '.join(inter)}) inflate the VIF of their components by "
@@ -101,12 +108,9 @@ def _influence(res, why):
     check = "Cook's distance (R cooks.distance.glm) and standardized deviance residuals"
     n, p = res.design.X.shape
     thr = "Cook's D > 1 fail; |rstandard| > 3 or F(p, n-p) cdf of D > 0.5 warn; D > 4/n noted"
-    if why:
-        return _row(name, check, None, thr, "not checked", why)
-    try:
-        inf = res.influence()
-    except StatlogitError as exc:
-        return _row(name, check, None, thr, "not checked", str(exc))
+    inf, reason = _compute(res.influence, why)
+    if reason:
+        return _row(name, check, None, thr, "not checked", reason)
     from scipy.special import fdtr
 
     t = inf.table
@@ -159,12 +163,9 @@ def _separation(res):
 def _goodness_of_fit(res, alpha, why):
     name, check = "goodness of fit", "Hosmer-Lemeshow, 10 quantile groups of fitted risk"
     thr = f"p < {alpha:g}"
-    if why:
-        return _row(name, check, None, thr, "not checked", why)
-    try:
-        hl = res.hosmer_lemeshow()
-    except StatlogitError as exc:
-        return _row(name, check, None, thr, "not checked", str(exc))
+    hl, reason = _compute(res.hosmer_lemeshow, why)
+    if reason:
+        return _row(name, check, None, thr, "not checked", reason)
     tab = hl.table
     gap = (tab["observed_events"] - tab["expected_events"]).abs()
     g = int(gap.idxmax())

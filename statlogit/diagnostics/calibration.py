@@ -75,18 +75,24 @@ class HosmerLemeshowResult:
         return f"<HosmerLemeshowResult statistic={self.statistic:.4g} df={self.df} pvalue={self.pvalue:.4g}>"
 
 
-def hosmer_lemeshow(res, groups: int = 10) -> HosmerLemeshowResult:
-    """Hosmer-Lemeshow goodness-of-fit test with ``groups`` quantile groups of fitted risk."""
-    groups = _check_groups("groups", groups)
+def _binned_sums(res, groups: int):
+    """Cut points and, per quantile bin of fitted risk, the (weighted) count, observed events
+    and expected events (sum of fitted probabilities): what both the test and the table use."""
     p = np.asarray(res._fitted, dtype=float)
     y = res.design.y
     w = res.model.weights
     ww = np.ones_like(p) if w is None else w
     b, cuts = quantile_bins(p, groups, w)
     k = cuts.size - 1
-    n = np.bincount(b, weights=ww, minlength=k)
-    o1 = np.bincount(b, weights=ww * y, minlength=k)
-    e1 = np.bincount(b, weights=ww * p, minlength=k)
+    return (cuts, np.bincount(b, weights=ww, minlength=k), np.bincount(b, weights=ww * y, minlength=k),
+            np.bincount(b, weights=ww * p, minlength=k))
+
+
+def hosmer_lemeshow(res, groups: int = 10) -> HosmerLemeshowResult:
+    """Hosmer-Lemeshow goodness-of-fit test with ``groups`` quantile groups of fitted risk."""
+    groups = _check_groups("groups", groups)
+    cuts, n, o1, e1 = _binned_sums(res, groups)
+    k = cuts.size - 1
     o0, e0 = n - o1, n - e1
     df = k - 2
     if df < 1:
@@ -117,16 +123,10 @@ def calibration(res, bins: int = 10) -> pd.DataFrame:
     Columns ``bin`` (1, 2, ...), ``n``, ``mean_predicted``, ``observed_rate``, ``lower``, ``upper``.
     """
     bins = _check_groups("bins", bins)
-    p = np.asarray(res._fitted, dtype=float)
-    y = res.design.y
-    w = res.model.weights
-    ww = np.ones_like(p) if w is None else w
-    b, cuts = quantile_bins(p, bins, w)
-    k = cuts.size - 1
-    n = np.bincount(b, weights=ww, minlength=k)
+    cuts, n, events, expected = _binned_sums(res, bins)
     keep = n > 0
-    mp = np.bincount(b, weights=ww * p, minlength=k)[keep] / n[keep]
-    ob = np.bincount(b, weights=ww * y, minlength=k)[keep] / n[keep]
+    mp = expected[keep] / n[keep]
+    ob = events[keep] / n[keep]
     return pd.DataFrame({
         "bin": np.arange(1, keep.sum() + 1), "n": _counts(n[keep]), "mean_predicted": mp,
         "observed_rate": ob, "lower": cuts[:-1][keep], "upper": cuts[1:][keep],

@@ -64,8 +64,7 @@ class SeparationResult:
         return f"<SeparationResult status={self.status!r} predictors={self.predictors}>"
 
 
-def symptoms(fit, X: np.ndarray, offset: np.ndarray | None = None,
-             column_absmax: np.ndarray | None = None) -> list[str]:
+def symptoms(fit, X: np.ndarray, offset: np.ndarray | None, column_absmax: np.ndarray) -> list[str]:
     """Signs in a fit that the MLE may not exist: no convergence, |eta| > 25, huge SEs."""
     out = []
     if fit.method == "firth":
@@ -84,10 +83,7 @@ def symptoms(fit, X: np.ndarray, offset: np.ndarray | None = None,
         out.append(f"{n_extreme} fitted probabilities numerically 0 or 1 (|logit| > {ETA_LIMIT:g})")
     H = np.asarray(fit.information, dtype=float)
     d = np.sqrt(np.clip(np.diag(H), 0, None))
-    if column_absmax is not None:
-        scale = np.asarray(column_absmax, dtype=float)
-    else:
-        scale = np.maximum(X.max(axis=0), -X.min(axis=0)) if X.shape[0] else np.ones(X.shape[1])
+    scale = np.asarray(column_absmax, dtype=float)
     cs = getattr(fit, "column_scale", None)
     if cs is not None:  # information is for X / column_scale
         scale = scale / cs

@@ -17,6 +17,7 @@ from .. import __version__
 from ..exceptions import OptionError, StatlogitError, StatlogitWarning
 from .document import Bullets, Facts, FigureRef, Para, Report, Section, Table
 from .sentences import coefficient_sentences, unit_multipliers
+from .summary import model_facts
 from .tables import fmt_num, fmt_p
 
 Z3 = lambda v: f"{float(v):.3f}"  # noqa: E731
@@ -83,16 +84,14 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     figures: dict = {}
 
     # ------------------------------------------------------------- model
-    used = f"{res.nobs} used"
-    if res.n_dropped:
-        used += f", {res.n_dropped} dropped for missing values"
+    common = model_facts(res)
     n_events = int(d.y.sum())
     facts = [
-        ("Formula", res.formula or f"{d.response_name} ~ {' + '.join(res.names)}"),
+        ("Formula", common["formula"]),
         ("Event (coded 1)", f"{event} (vs {d.non_event})"),
-        ("Observations", used),
+        ("Observations", common["observations"]),
         ("Events", f"{n_events} of {res.nobs} ({100 * n_events / res.nobs:.1f}%)"),
-        ("Method", f"{res.method}, {res.n_iter} iterations, {'converged' if res.converged else 'NOT converged'}"),
+        ("Method", common["method"]),
     ]
     epv = c.run("Events per variable", res.events_per_variable)
     epv_value = _scalar(epv)

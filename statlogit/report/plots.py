@@ -82,6 +82,18 @@ def forest(res, ax=None, alpha: float = 0.05, method: str = "profile", intercept
     return fig
 
 
+def _unit_square(ax, xlabel: str, ylabel: str, title: str, legend_loc: str, top: float = 1.0) -> None:
+    """Axes for a plot of probabilities against probabilities (ROC, calibration)."""
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, top)
+    ax.set_aspect("equal")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc=legend_loc, frameon=False)
+    _style(ax)
+
+
 def roc(res, ax=None):
     """ROC curve of the fitted probabilities, with the AUC in the legend."""
     curve = res.roc()
@@ -89,14 +101,8 @@ def roc(res, ax=None):
     fig, ax = _axes(ax, (4.8, 4.6))
     ax.plot(curve["fpr"], curve["tpr"], color=BLUE, linewidth=2, label=f"model (AUC = {auc:.3f})")
     ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="chance (AUC = 0.5)")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.01)
-    ax.set_aspect("equal")
-    ax.set_xlabel("false-positive rate (1 - specificity)")
-    ax.set_ylabel("true-positive rate (sensitivity)")
-    ax.set_title("ROC curve")
-    ax.legend(loc="lower right", frameon=False)
-    _style(ax)
+    _unit_square(ax, "false-positive rate (1 - specificity)", "true-positive rate (sensitivity)",
+                 "ROC curve", "lower right", top=1.01)
     return fig
 
 
@@ -116,14 +122,7 @@ def calibration(res, ax=None, bins: int = 10, alpha: float = 0.05):
     ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="perfect calibration")
     ax.errorbar(pred, obs, yerr=[obs - (centre - half), (centre + half) - obs], fmt="o", color=BLUE,
                 ecolor=BLUE, elinewidth=1, capsize=2, label=f"bins ({100 * (1 - alpha):g}% Wilson CI)")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_aspect("equal")
-    ax.set_xlabel("mean predicted probability")
-    ax.set_ylabel("observed event rate")
-    ax.set_title("Calibration")
-    ax.legend(loc="upper left", frameon=False)
-    _style(ax)
+    _unit_square(ax, "mean predicted probability", "observed event rate", "Calibration", "upper left")
     return fig
 
 

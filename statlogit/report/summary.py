@@ -14,6 +14,20 @@ COEF_FORMATS = {"coef": fmt_num, "se": fmt_num, "z": lambda v: f"{float(v):.3f}"
 OR_FORMATS = {"odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}
 
 
+def model_facts(res) -> dict[str, str]:
+    """The formula, rows used/dropped and how the fit went, worded once for every view."""
+    d = res.design
+    used = f"{res.nobs} used"
+    if res.n_dropped:
+        used += f", {res.n_dropped} dropped for missing values"
+    status = "converged" if res.converged else "NOT converged"
+    return {
+        "formula": res.formula or f"{d.response_name} ~ {' + '.join(res.names)}",
+        "observations": used,
+        "method": f"{res.method}, {res.n_iter} iterations, {status}",
+    }
+
+
 @dataclass(frozen=True)
 class Summary:
     """Header facts plus the coefficient and odds-ratio tables (raw numbers, not rounded)."""
@@ -36,15 +50,12 @@ class Summary:
         d = res.design
         lo = f"{100 * alpha / 2:g}%"
         hi = f"{100 * (1 - alpha / 2):g}%"
-        used = f"{res.nobs} used"
-        if res.n_dropped:
-            used += f", {res.n_dropped} dropped for missing values"
-        status = "converged" if res.converged else "NOT converged"
+        facts = model_facts(res)
         header = [
-            ("Formula", res.formula or f"{d.response_name} ~ {' + '.join(res.names)}"),
+            ("Formula", facts["formula"]),
             ("Event (coded 1)", f"{d.event_label()}  (vs {d.non_event}; {d.response_coding})"),
-            ("Observations", used),
-            ("Method", f"{res.method}, {res.n_iter} iterations, {status}"),
+            ("Observations", facts["observations"]),
+            ("Method", facts["method"]),
             ("Log-likelihood", f"{res.llf:.3f}  (null {res.llnull:.3f})"),
             ("LR test vs null", f"chi2 = {lr['stat']:.3f} on {int(lr['df'])} df, p = {fmt_p(lr['p'])}"),
             ("Pseudo-R2", f"McFadden {r2['mcfadden']:.4f}, Nagelkerke {r2['nagelkerke']:.4f}, "

@@ -23,16 +23,6 @@ RENDER_RTOL = 6e-4
 
 
 @pytest.fixture(scope="module")
-def ref(load_case):
-    return load_case("pima_flagship")
-
-
-@pytest.fixture(scope="module")
-def res():
-    return sl.logit(FORMULA, data=sl.datasets.load_pima())
-
-
-@pytest.fixture(scope="module")
 def report(res):
     return res.report()
 

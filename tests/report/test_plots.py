@@ -18,16 +18,6 @@ from matplotlib.figure import Figure  # noqa: E402
 FORMULA = "diabetes ~ glucose + mass + age"
 
 
-@pytest.fixture(scope="module")
-def ref(load_case):
-    return load_case("pima_flagship")
-
-
-@pytest.fixture(scope="module")
-def res():
-    return sl.logit(FORMULA, data=sl.datasets.load_pima())
-
-
 @pytest.mark.parametrize("name", ["forest", "roc", "calibration", "influence", "linearity", "effect", "loss"])
 def test_every_plot_returns_a_figure_and_accepts_ax(res, name):
     fig = getattr(res, f"plot_{name}")()

@@ -1,0 +1,355 @@
+"""Cumulative-logit (proportional odds) model: additive pieces of the log-likelihood over row blocks.
+
+Sign convention of R's ``MASS::polr`` and ``ordinal::clm``: with levels coded ``y in {0..K-1}``
+in category order,
+
+    logit P(Y <= j | x) = zeta_j - x' beta,       j = 0..K-2,  zeta strictly increasing,
+
+so a positive ``beta`` moves mass to higher categories. ``X`` has NO intercept column (the
+thresholds take its place). ``theta = [beta (p), zeta (K-1)]``.
+
+For a row with level ``y`` let ``a = zeta_y - x'beta`` (``+inf`` when ``y = K-1``) and
+``b = zeta_{y-1} - x'beta`` (``-inf`` when ``y = 0``), ``F`` the logistic cdf, ``f = F(1-F)``.
+The probability factorises without subtraction,
+
+    pi = F(a) - F(b) = F(a) F(-b) (1 - exp(-(a - b))),
+
+so ``log pi = log F(a) + log F(-b) + log(-expm1(-c))`` with ``c = a - b = zeta_y - zeta_{y-1}``,
+which does not depend on beta. Every derivative then comes out as a sum of terms of one sign:
+
+    d log pi / d beta      = -x (F(-a) - F(b))
+    d log pi / d zeta_y    =  F(-a) + q,      d log pi / d zeta_{y-1} = -(F(b) + q),   q = 1/expm1(c)
+    -d2 / d beta d beta'   =  x x' (f(a) + f(b))
+    -d2 / d beta d zeta_y  = -x f(a),         -d2 / d beta d zeta_{y-1} = -x f(b)
+    -d2 / d zeta_y^2       =  f(a) + R,       -d2 / d zeta_{y-1}^2 = f(b) + R,
+    -d2 / d zeta_y d zeta_{y-1} = -R,         R = e^c / expm1(c)^2 = 1 / (expm1(c) (-expm1(-c))).
+
+These are the exact second derivatives (observed information), and they stay accurate when
+both cumulative probabilities are near 0 or near 1 (no ``F(a) - F(b)`` is ever formed; the
+binary-logit shortcut ``h_aa + 2 h_ab + h_bb`` would cancel to nothing there).
+
+**Nominal (partial proportional odds) variant**, as ``ordinal::clm(..., nominal = ~ ...)`` with
+its default ``sign.nominal = "positive"``: the columns of X listed in ``nominal`` get one
+coefficient per threshold, ``logit P(Y <= j | x) = zeta_j + z' g_j - x_o' beta`` where ``z`` are the
+nominal columns and ``x_o`` the others. See :func:`ordinal_nominal_pieces` for the layout.
+
+References: McCullagh (1980), JRSS B 42:109-142; Agresti (2010), *Analysis of Ordinal Categorical
+Data*, 2nd ed., ch. 3; Christensen (2019), ordinal: regression models for ordinal data (R package).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg.blas import dsyrk
+
+from ..exceptions import ResponseError
+from ..kernel import BLOCK_ROWS, softplus
+
+
+def _cdf_and_density(t: np.ndarray):
+    """``F(t)``, ``F(-t)`` and ``f(t) = F(t) F(-t)`` from one ``exp(-|t|)`` (t may be +-inf)."""
+    e = np.exp(-np.abs(t))
+    inv = 1.0 / (1.0 + e)
+    small = e * inv  # F(-|t|)
+    pos = t >= 0
+    F = np.where(pos, inv, small)
+    Fm = np.where(pos, small, inv)
+    f = small * inv
+    return F, Fm, f
+
+
+def _row_terms(a: np.ndarray, b: np.ndarray):
+    """Per-row pieces of log pi for upper/lower limits a > b (either may be infinite)."""
+    _, Fma, fa = _cdf_and_density(a)
+    Fb, _, fb = _cdf_and_density(b)
+    c = a - b
+    one_minus = -np.expm1(-c)     # 1 - exp(-c), 1 where c = inf
+    q = 1.0 / np.expm1(c)         # 0 where c = inf
+    R = q / one_minus             # 0 where c = inf
+    loglik = -softplus(-a) - softplus(b) + np.log(one_minus)
+    return loglik, Fma, Fb, fa, fb, q, R
+
+
+def _limits(eta_thr: np.ndarray, y: np.ndarray, K: int):
+    """Upper and lower limits a, b from per-row thresholds minus x'beta, ``eta_thr`` (m, K-1)."""
+    m = eta_thr.shape[0]
+    ext = np.empty((m, K + 1))
+    ext[:, 0] = -np.inf
+    ext[:, K] = np.inf
+    ext[:, 1:K] = eta_thr
+    rows = np.arange(m)
+    return ext[rows, y + 1], ext[rows, y]
+
+
+def _sym(h: np.ndarray) -> np.ndarray:
+    return np.triu(h) + np.triu(h, 1).T
+
+
+def _split(theta: np.ndarray, p: int, K: int):
+    theta = np.asarray(theta, dtype=float)
+    if theta.shape != (p + K - 1,):
+        raise ValueError(f"theta has shape {theta.shape}; expected (p + K - 1,) = ({p + K - 1},)")
+    return theta[:p], theta[p:]
+
+
+def ordinal_pieces(
+    X: np.ndarray,
+    y: np.ndarray,
+    theta: np.ndarray,
+    weights: np.ndarray | None = None,
+    need_hessian: bool = True,
+    block_rows: int = BLOCK_ROWS,
+    K: int | None = None,
+) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+    """One blocked pass over ``X``: log-likelihood, score (p + K - 1,) and observed information.
+
+    Parameters
+    ----------
+    X : (n, p) float64 design WITHOUT an intercept column.
+    y : (n,) integer level codes 0..K-1 in category order.
+    theta : ``[beta (p), zeta (K-1)]``.
+    weights : optional (n,) frequency/prior weights.
+    need_hessian : when False the information is None.
+    K : number of levels; by default ``len(theta) - p + 1``.
+
+    When ``zeta`` is not strictly increasing some category has probability <= 0: the
+    log-likelihood is then ``-inf`` and score and information are None (a line search rejects
+    the step).
+    """
+    X = np.asarray(X, dtype=float)
+    n, p = X.shape
+    theta = np.asarray(theta, dtype=float)
+    if K is None:
+        K = theta.size - p + 1
+    beta, zeta = _split(theta, p, K)
+    if K > 2 and not np.all(np.diff(zeta) > 0):
+        return -np.inf, None, None
+    y = np.asarray(y)
+    J = K - 1
+    ll = 0.0
+    score = np.zeros(p + J)
+    info = np.zeros((p + J, p + J)) if need_hessian else None
+    hbb = np.zeros((p, p), order="F") if need_hessian else None
+    block_rows = max(1, min(block_rows, n)) if n else 1
+    buf = np.empty((block_rows, p)) if need_hessian else None
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        X_b = X[start:stop]
+        y_b = y[start:stop]
+        m = stop - start
+        xb = X_b @ beta
+        a, b = _limits(zeta[None, :] - xb[:, None], y_b, K)
+        lt, Fma, Fb, fa, fb, q, R = _row_terms(a, b)
+        w_b = None if weights is None else weights[start:stop]
+        ll += float(lt.sum() if w_b is None else w_b @ lt)
+        up = y_b < J    # rows whose upper limit is a threshold (zeta_y)
+        lo = y_b > 0    # rows whose lower limit is a threshold (zeta_{y-1})
+        # Columns of the right-hand side of one gemm X_b' [s, C]: s for the beta score,
+        # C[:, j] for the beta-zeta_j information.
+        rhs = np.zeros((m, 1 + J)) if need_hessian else np.zeros((m, 1))
+        s = Fma - Fb
+        sz_up = Fma + q
+        sz_lo = Fb + q
+        if w_b is not None:
+            s = s * w_b
+            sz_up = sz_up * w_b
+            sz_lo = sz_lo * w_b
+        rhs[:, 0] = s
+        score[p:] += np.bincount(y_b[up], weights=sz_up[up], minlength=J)[:J]
+        score[p:] -= np.bincount(y_b[lo] - 1, weights=sz_lo[lo], minlength=J)[:J]
+        if need_hessian:
+            wa, wb, wR = (fa, fb, R) if w_b is None else (fa * w_b, fb * w_b, R * w_b)
+            rows = np.arange(m)
+            rhs[rows[up], 1 + y_b[up]] -= wa[up]
+            rhs[rows[lo], y_b[lo]] -= wb[lo]
+            d = np.bincount(y_b[up], weights=(wa + wR)[up], minlength=J)[:J]
+            d += np.bincount(y_b[lo] - 1, weights=(wb + wR)[lo], minlength=J)[:J]
+            # -R couples zeta_y and zeta_{y-1}: only middle rows have both as thresholds.
+            mid = up & lo
+            off = np.bincount(y_b[mid] - 1, weights=wR[mid], minlength=J)[: J - 1] if J > 1 else np.zeros(0)
+            zz = info[p:, p:]
+            zz[np.diag_indices(J)] += d
+            idx = np.arange(J - 1)
+            zz[idx, idx + 1] -= off
+            zz[idx + 1, idx] -= off
+            v = np.sqrt(wa + wb)
+            Xs = buf[:m]
+            np.multiply(X_b.T, v, out=Xs.T)
+            hbb = dsyrk(1.0, Xs.T, beta=1.0, c=hbb, trans=0, lower=0, overwrite_c=1)
+        G = X_b.T @ rhs
+        score[:p] -= G[:, 0]
+        if need_hessian:
+            info[:p, p:] += G[:, 1:]
+    if need_hessian:
+        info[:p, :p] = _sym(hbb)
+        info[p:, :p] = info[:p, p:].T
+    return ll, score, info
+
+
+def ordinal_probabilities(X: np.ndarray, theta: np.ndarray, K: int, block_rows: int = BLOCK_ROWS) -> np.ndarray:
+    """Category probabilities (n, K) in category order; rows sum to 1 (to rounding).
+
+    ``P(Y = k) = F(a) F(-b) (1 - exp(-(a - b)))`` with ``a = zeta_k - x'beta``, ``b = zeta_{k-1} - x'beta``:
+    accurate in both tails. Zero where ``zeta`` is not increasing is not possible: a non-increasing
+    ``zeta`` is refused with ValueError.
+    """
+    X = np.asarray(X, dtype=float)
+    n, p = X.shape
+    beta, zeta = _split(theta, p, K)
+    if K > 2 and not np.all(np.diff(zeta) > 0):
+        raise ValueError("thresholds zeta must be strictly increasing")
+    return _probabilities(X @ beta, np.broadcast_to(zeta, (n, K - 1)), K)
+
+
+def _probabilities(xb: np.ndarray, thresholds: np.ndarray, K: int) -> np.ndarray:
+    n = xb.shape[0]
+    ext = np.empty((n, K + 1))
+    ext[:, 0] = -np.inf
+    ext[:, K] = np.inf
+    ext[:, 1:K] = thresholds - xb[:, None]
+    a, b = ext[:, 1:], ext[:, :-1]
+    Fa, _, _ = _cdf_and_density(a)
+    _, Fmb, _ = _cdf_and_density(b)
+    with np.errstate(invalid="ignore"):
+        c = a - b
+    return Fa * Fmb * -np.expm1(-c)
+
+
+def ordinal_start(y: np.ndarray, K: int, weights: np.ndarray | None = None, p: int = 0) -> np.ndarray:
+    """Starting values ``theta0 = [beta = 0 (p), zeta (K-1)]`` with ``zeta_j`` the logit of the
+    (weighted) cumulative proportion of levels ``<= j`` (the MLE when beta = 0).
+
+    ``p`` is the number of columns of X (0 returns the thresholds alone). A level with no rows
+    (or zero total weight) would make two thresholds equal: ResponseError naming the level code.
+    """
+    y = np.asarray(y)
+    counts = np.bincount(y, weights=weights, minlength=K)[:K].astype(float)
+    empty = np.flatnonzero(counts <= 0)
+    if empty.size:
+        raise ResponseError(
+            f"response level code(s) {empty.tolist()} have no rows (or zero total weight); "
+            "every level of an ordinal response needs observations: drop the empty level(s) or merge them"
+        )
+    below = np.cumsum(counts)[:-1]
+    above = np.cumsum(counts[::-1])[::-1][1:]  # sums of positives: no cancellation
+    return np.r_[np.zeros(p), np.log(below) - np.log(above)]
+
+
+def _nominal_split(X: np.ndarray, nominal, p: int):
+    nominal = [int(c) for c in nominal]
+    if len(set(nominal)) != len(nominal) or any(c < 0 or c >= p for c in nominal):
+        raise ValueError(f"nominal must list distinct column indices of X in 0..{p - 1}; got {nominal}")
+    other = [c for c in range(p) if c not in set(nominal)]
+    return nominal, other
+
+
+def ordinal_nominal_pieces(
+    X: np.ndarray,
+    y: np.ndarray,
+    theta: np.ndarray,
+    nominal,
+    weights: np.ndarray | None = None,
+    need_hessian: bool = True,
+    block_rows: int = BLOCK_ROWS,
+    K: int | None = None,
+) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+    """Partial proportional odds (``clm(..., nominal = ~ z)``): loglik, score, observed information.
+
+    ``nominal`` lists the column indices of ``X`` (no intercept column) whose effects vary by
+    threshold; the others (``other``, in X's order) keep one coefficient each. With ``z`` the
+    nominal columns (in the order given), ``Z = [1, z]`` (q + 1 columns) and ``x_o`` the others,
+
+        logit P(Y <= j | x) = zeta_j + z' g_j - x_o' beta,
+
+    the sign clm uses by default (``sign.nominal = "positive"``). Layout of ``theta``:
+
+        theta = [beta (p - q), A.ravel()],  A = (q + 1, K - 1) matrix, row 0 = zeta,
+                row 1 + r = per-threshold coefficients of column nominal[r],
+
+    i.e. term-major as clm's ``alpha`` (``"Low|Medium.(Intercept)", "Medium|High.(Intercept)",
+    "Low|Medium.InflMedium", ...``). With ``nominal = []`` this is :func:`ordinal_pieces` with
+    ``theta = [beta, zeta]``. The derivatives are those of the module docstring with the thresholds
+    varying by row (``a = Z A[:, y] - x_o' beta``). When an observed category gets a probability
+    <= 0 (the row's thresholds cross), the log-likelihood is ``-inf`` and score and information
+    are None.
+    """
+    X = np.asarray(X, dtype=float)
+    n, p = X.shape
+    nominal, other = _nominal_split(X, nominal, p)
+    q, po = len(nominal), len(other)
+    theta = np.asarray(theta, dtype=float)
+    if K is None:
+        K = (theta.size - po) // (q + 1) + 1
+    J = K - 1
+    if theta.shape != (po + (q + 1) * J,):
+        raise ValueError(f"theta has shape {theta.shape}; expected ({po + (q + 1) * J},) for "
+                         f"{po} ordinary columns, {q} nominal columns and K={K}")
+    beta = theta[:po]
+    A = theta[po:].reshape(q + 1, J)
+    y = np.asarray(y)
+    nz = (q + 1) * J
+    ll = 0.0
+    s_beta = np.zeros(po)
+    s_A = np.zeros((q + 1, J))
+    I_bb = np.zeros((po, po))
+    I_bA = np.zeros((po, J * (q + 1)))     # columns threshold-major: j * (q + 1) + r
+    I_AA = np.zeros((q + 1, (2 * J - 1) * (q + 1)))  # diag blocks j, then off-diagonal blocks (j, j+1)
+    block_rows = max(1, min(block_rows, n)) if n else 1
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        X_b = X[start:stop]
+        y_b = y[start:stop]
+        m = stop - start
+        Xo = X_b[:, other]
+        Z = np.empty((m, q + 1))
+        Z[:, 0] = 1.0
+        Z[:, 1:] = X_b[:, nominal]
+        xb = Xo @ beta
+        a, b = _limits(Z @ A - xb[:, None], y_b, K)
+        with np.errstate(invalid="ignore"):
+            if not np.all(a - b > 0):
+                return -np.inf, None, None
+        lt, Fma, Fb, fa, fb, qq, R = _row_terms(a, b)
+        w_b = np.ones(m) if weights is None else weights[start:stop]
+        ll += float(w_b @ lt)
+        up = np.flatnonzero(y_b < J)
+        lo = np.flatnonzero(y_b > 0)
+        s_beta -= Xo.T @ (w_b * (Fma - Fb))
+        Cs = np.zeros((m, J))
+        Cs[up, y_b[up]] += (w_b * (Fma + qq))[up]
+        Cs[lo, y_b[lo] - 1] -= (w_b * (Fb + qq))[lo]
+        s_A += Z.T @ Cs
+        if not need_hessian:
+            continue
+        v = w_b * (fa + fb)
+        I_bb += Xo.T @ (Xo * v[:, None])
+        Cb = np.zeros((m, J))
+        Cb[up, y_b[up]] -= (w_b * fa)[up]
+        Cb[lo, y_b[lo] - 1] -= (w_b * fb)[lo]
+        I_bA += Xo.T @ (Z[:, None, :] * Cb[:, :, None]).reshape(m, J * (q + 1))
+        Cd = np.zeros((m, 2 * J - 1))
+        Cd[up, y_b[up]] += (w_b * (fa + R))[up]
+        Cd[lo, y_b[lo] - 1] += (w_b * (fb + R))[lo]
+        mid = np.flatnonzero((y_b > 0) & (y_b < J))
+        Cd[mid, J + y_b[mid] - 1] -= (w_b * R)[mid]
+        I_AA += Z.T @ (Z[:, None, :] * Cd[:, :, None]).reshape(m, (2 * J - 1) * (q + 1))
+    score = np.r_[s_beta, s_A.ravel()]
+    if not need_hessian:
+        return ll, score, None
+    # alpha index of (threshold j, nominal row r) in theta's term-major layout
+    def pos(j: int) -> np.ndarray:
+        return po + np.arange(q + 1) * J + j
+
+    info = np.zeros((po + nz, po + nz))
+    info[:po, :po] = I_bb
+    for j in range(J):
+        cols = pos(j)
+        blk = I_bA[:, j * (q + 1):(j + 1) * (q + 1)]
+        info[:po, cols] = blk
+        info[cols, :po] = blk.T
+        info[np.ix_(cols, cols)] = I_AA[:, j * (q + 1):(j + 1) * (q + 1)]
+        if j + 1 < J:
+            off = I_AA[:, (J + j) * (q + 1):(J + j + 1) * (q + 1)]
+            info[np.ix_(cols, pos(j + 1))] = off
+            info[np.ix_(pos(j + 1), cols)] = off.T
+    return ll, score, 0.5 * (info + info.T)

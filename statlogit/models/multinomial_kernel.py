@@ -37,16 +37,20 @@ def _check_shapes(X: np.ndarray, theta: np.ndarray, K: int) -> np.ndarray:
 
 
 def _softmax_block(X_b: np.ndarray, B: np.ndarray):
-    """Unnormalised exponentials E (m, K) with E[:, 0] for the reference, their row sums, the
-    row maximum of eta (incl. the reference's 0), and eta (m, K-1)."""
-    eta = X_b @ B.T
-    mx = np.maximum(eta.max(axis=1), 0.0)
-    E = np.empty((eta.shape[0], eta.shape[1] + 1))
-    np.subtract(eta, mx[:, None], out=E[:, 1:])
-    E[:, 0] = -mx
-    np.exp(E, out=E)
-    S = E.sum(axis=1)
-    return eta, mx, E, S
+    """Level-major (K, m) arrays for one row block: ``Z = eta - max`` (row 0 the reference),
+    ``E = exp(Z)`` and the column sums ``S`` of E, so that ``pi = E / S`` and
+    ``log pi = Z - log S``. Levels run along the first axis so that every reduction over levels
+    is a fast elementwise operation across rows."""
+    J, m = B.shape[0], X_b.shape[0]
+    Z = np.empty((J + 1, m))
+    np.matmul(B, X_b.T, out=Z[1:])
+    mx = np.maximum.reduce(Z[1:], axis=0)
+    np.maximum(mx, 0.0, out=mx)
+    Z[1:] -= mx
+    np.negative(mx, out=Z[0])
+    E = np.exp(Z)
+    S = E.sum(axis=0)
+    return Z, E, S
 
 
 def multinomial_probabilities(X: np.ndarray, theta: np.ndarray, K: int, block_rows: int = BLOCK_ROWS) -> np.ndarray:
@@ -57,8 +61,8 @@ def multinomial_probabilities(X: np.ndarray, theta: np.ndarray, K: int, block_ro
     out = np.empty((n, K))
     for start in range(0, n, max(1, block_rows)):
         sl = slice(start, min(start + block_rows, n))
-        _, _, E, S = _softmax_block(X[sl], B)
-        np.divide(E, S[:, None], out=out[sl])
+        _, E, S = _softmax_block(X[sl], B)
+        np.divide(E, S, out=out[sl].T)
     return out
 
 
@@ -101,46 +105,47 @@ def multinomial_pieces(
     jj, ll_idx = _pairs(K)
     P = jj.size
     ll = 0.0
-    score = np.zeros((p, J))
+    score = np.zeros((J, p))
     G = np.zeros((p, P * p)) if need_hessian else None
     block_rows = max(1, min(block_rows, n)) if n else 1
     ybuf = np.empty((block_rows, P, p)) if need_hessian else None
+    levels = np.arange(1, K)[:, None]
     for start in range(0, n, block_rows):
         stop = min(start + block_rows, n)
         X_b = X[start:stop]
         y_b = y[start:stop]
         m = stop - start
-        eta, mx, E, S = _softmax_block(X_b, B)
-        rows = np.arange(m)
-        # log pi_{i,y_i} = eta_{i,y_i} - mx - log S (eta of the reference is 0).
-        eta_y = np.where(y_b > 0, eta[rows, np.maximum(y_b - 1, 0)], 0.0)
-        ll_terms = eta_y - mx - np.log(S)
-        prob = E / S[:, None]
-        resid = -prob[:, 1:]
-        nz = y_b > 0
-        resid[rows[nz], y_b[nz] - 1] += 1.0
-        if weights is not None:
-            w_b = weights[start:stop]
+        Z, E, S = _softmax_block(X_b, B)
+        # log pi_{i, y_i} = Z[y_i, i] - log S_i
+        ll_terms = Z[y_b, np.arange(m)] - np.log(S)
+        prob = E
+        prob /= S
+        resid = (y_b == levels) - prob[1:]
+        w_b = None if weights is None else weights[start:stop]
+        if w_b is not None:
             ll += float(w_b @ ll_terms)
-            resid *= w_b[:, None]
+            resid *= w_b
         else:
-            w_b = None
             ll += float(ll_terms.sum())
-        score += X_b.T @ resid
+        score += resid @ X_b
         if not need_hessian:
             continue
         # 1 - pi_j as the sum of the other probabilities (prefix + suffix sums: no cancellation).
-        csum = np.cumsum(prob, axis=1)
-        rsum = np.cumsum(prob[:, ::-1], axis=1)[:, ::-1]
-        pj = prob[:, 1:]
-        one_minus = csum[:, :-1] + np.hstack([rsum[:, 2:], np.zeros((m, 1))])
-        C = -pj[:, jj] * pj[:, ll_idx]
-        diag = jj == ll_idx
-        C[:, diag] = pj * one_minus
+        prefix = np.cumsum(prob, axis=0)
+        suffix = np.cumsum(prob[::-1], axis=0)[::-1]
+        C = np.empty((P, m))
+        for k in range(P):
+            j, l_ = jj[k] + 1, ll_idx[k] + 1
+            if j == l_:
+                others = prefix[j - 1] + suffix[j + 1] if j + 1 < K else prefix[j - 1]
+                np.multiply(prob[j], others, out=C[k])
+            else:
+                np.multiply(prob[j], prob[l_], out=C[k])
+                np.negative(C[k], out=C[k])
         if w_b is not None:
-            C *= w_b[:, None]
+            C *= w_b
         Y = ybuf[:m]
-        np.multiply(X_b[:, None, :], C[:, :, None], out=Y)
+        np.multiply(X_b[:, None, :], C.T[:, :, None], out=Y)
         G += X_b.T @ Y.reshape(m, P * p)
     info = None
     if need_hessian:
@@ -151,4 +156,4 @@ def multinomial_pieces(
             info[j * p:(j + 1) * p, l_ * p:(l_ + 1) * p] = blk
             info[l_ * p:(l_ + 1) * p, j * p:(j + 1) * p] = blk.T
         info = 0.5 * (info + info.T)
-    return ll, score.T.ravel(), info
+    return ll, score.ravel(), info

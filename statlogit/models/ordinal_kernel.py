@@ -132,57 +132,53 @@ def ordinal_pieces(
     hbb = np.zeros((p, p), order="F") if need_hessian else None
     block_rows = max(1, min(block_rows, n)) if n else 1
     buf = np.empty((block_rows, p)) if need_hessian else None
+    zext = np.r_[-np.inf, zeta, np.inf]
+    lower_of = np.arange(J)[:, None]      # rows with y == j have zeta_j as upper limit
+    upper_of = np.arange(1, K)[:, None]   # rows with y == j + 1 have zeta_j as lower limit
     for start in range(0, n, block_rows):
         stop = min(start + block_rows, n)
         X_b = X[start:stop]
         y_b = y[start:stop]
         m = stop - start
         xb = X_b @ beta
-        a, b = _limits(zeta[None, :] - xb[:, None], y_b, K)
+        a = zext[y_b + 1] - xb
+        b = zext[y_b] - xb
         lt, Fma, Fb, fa, fb, q, R = _row_terms(a, b)
         w_b = None if weights is None else weights[start:stop]
-        ll += float(lt.sum() if w_b is None else w_b @ lt)
-        up = y_b < J    # rows whose upper limit is a threshold (zeta_y)
-        lo = y_b > 0    # rows whose lower limit is a threshold (zeta_{y-1})
-        # Columns of the right-hand side of one gemm X_b' [s, C]: s for the beta score,
-        # C[:, j] for the beta-zeta_j information.
-        rhs = np.zeros((m, 1 + J)) if need_hessian else np.zeros((m, 1))
-        s = Fma - Fb
-        sz_up = Fma + q
-        sz_lo = Fb + q
         if w_b is not None:
-            s = s * w_b
-            sz_up = sz_up * w_b
-            sz_lo = sz_lo * w_b
-        rhs[:, 0] = s
-        score[p:] += np.bincount(y_b[up], weights=sz_up[up], minlength=J)[:J]
-        score[p:] -= np.bincount(y_b[lo] - 1, weights=sz_lo[lo], minlength=J)[:J]
+            lt *= w_b
+            for v in (Fma, Fb, fa, fb, q, R):
+                v *= w_b
+        ll += float(lt.sum())
+        is_up = y_b == lower_of     # (J, m): zeta_j is this row's upper limit
+        is_lo = y_b == upper_of     # (J, m): zeta_j is this row's lower limit
+        # One product [s; C] X_b: s gives the beta score, C[j] the beta-zeta_j information.
+        rhs = np.empty((1 + J, m)) if need_hessian else np.empty((1, m))
+        np.subtract(Fma, Fb, out=rhs[0])
+        score[p:] += (is_up * (Fma + q)).sum(axis=1) - (is_lo * (Fb + q)).sum(axis=1)
         if need_hessian:
-            wa, wb, wR = (fa, fb, R) if w_b is None else (fa * w_b, fb * w_b, R * w_b)
-            rows = np.arange(m)
-            rhs[rows[up], 1 + y_b[up]] -= wa[up]
-            rhs[rows[lo], y_b[lo]] -= wb[lo]
-            d = np.bincount(y_b[up], weights=(wa + wR)[up], minlength=J)[:J]
-            d += np.bincount(y_b[lo] - 1, weights=(wb + wR)[lo], minlength=J)[:J]
-            # -R couples zeta_y and zeta_{y-1}: only middle rows have both as thresholds.
-            mid = up & lo
-            off = np.bincount(y_b[mid] - 1, weights=wR[mid], minlength=J)[: J - 1] if J > 1 else np.zeros(0)
+            np.multiply(is_up, fa, out=rhs[1:])
+            rhs[1:] += is_lo * fb
+            np.negative(rhs[1:], out=rhs[1:])
+            d = (is_up * (fa + R)).sum(axis=1) + (is_lo * (fb + R)).sum(axis=1)
+            # -R couples zeta_{y-1} and zeta_y: rows in a middle category.
+            off = (is_lo[:-1] * R).sum(axis=1)
             zz = info[p:, p:]
             zz[np.diag_indices(J)] += d
             idx = np.arange(J - 1)
             zz[idx, idx + 1] -= off
             zz[idx + 1, idx] -= off
-            v = np.sqrt(wa + wb)
+            v = np.sqrt(fa + fb)
             Xs = buf[:m]
             np.multiply(X_b.T, v, out=Xs.T)
             hbb = dsyrk(1.0, Xs.T, beta=1.0, c=hbb, trans=0, lower=0, overwrite_c=1)
-        G = X_b.T @ rhs
-        score[:p] -= G[:, 0]
+        G = rhs @ X_b
+        score[:p] -= G[0]
         if need_hessian:
-            info[:p, p:] += G[:, 1:]
+            info[p:, :p] += G[1:]
     if need_hessian:
         info[:p, :p] = _sym(hbb)
-        info[p:, :p] = info[:p, p:].T
+        info[:p, p:] = info[p:, :p].T
     return ll, score, info
 
 

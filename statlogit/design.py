@@ -238,8 +238,11 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
             # Rows missing only in the response: rebuild on complete cases so factor levels
             # are those of the rows used, as R's model.frame does.
             Xdf = build(frame.loc[keep])
-        X = np.ascontiguousarray(Xdf.to_numpy(dtype=float)) if keep.any() else None
-        info = Xdf.design_info
+        info, perm = r_term_order(Xdf.design_info, rhs.rhs_termlist)
+        X = None
+        if keep.any():
+            X = Xdf.to_numpy(dtype=float)
+            X = np.ascontiguousarray(X if perm is None else X[:, perm])
     row_labels = labels[keep]
     if not keep.any():
         raise DataError(
@@ -279,6 +282,32 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         data_columns=tuple(_formula_columns(formula, frame)),
         column_absmax=absmax,
     )
+
+
+def r_term_order(info, formula_terms):
+    """The DesignInfo with its terms in R's order, and the column permutation (None if unchanged).
+
+    patsy groups terms by the numeric factors they contain (so factors come first); R's
+    ``terms()`` keeps formula order within each interaction order: the intercept, main effects
+    as written, then two-way interactions, and so on. Reordering the DesignInfo's terms makes
+    everything downstream follow: column names, term slices and ``predict(newdata)`` (patsy
+    assembles new design matrices in the DesignInfo's term order). Contrast codings are kept.
+    """
+    from collections import OrderedDict
+
+    import patsy
+
+    terms = list(info.term_codings)
+    written = {t: k for k, t in enumerate(formula_terms)}
+    order = sorted(range(len(terms)), key=lambda k: (len(terms[k].factors), written.get(terms[k], k)))
+    if order == list(range(len(terms))):
+        return info, None
+    slices = info.term_slices
+    perm = np.concatenate([np.arange(slices[terms[k]].start, slices[terms[k]].stop) for k in order]).astype(np.intp)
+    codings = OrderedDict((terms[k], info.term_codings[terms[k]]) for k in order)
+    new = patsy.DesignInfo([info.column_names[j] for j in perm], factor_infos=info.factor_infos,
+                           term_codings=codings)
+    return new, perm
 
 
 def _is_categorical_column(dtype) -> bool:
@@ -353,6 +382,7 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
         info = patsy.incr_dbuilder(rhs, lambda: iter([pd.DataFrame(proxy)]), eval_env=env, NA_action="drop")
     except Exception:
         return None
+    info, _ = r_term_order(info, rhs.rhs_termlist)
     n_keep = int(keep.sum())
     X = np.empty((n_keep, len(info.column_names)))
     all_rows = n_keep == len(frame)

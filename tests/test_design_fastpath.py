@@ -76,4 +76,4 @@ def test_fast_path_is_used_for_factors():
         mp.setattr(design_module, "_plain_numeric_design", spy)
         d = design_from_formula("y ~ x + g", df)
     assert called == [True]
-    assert d.column_names == ["Intercept", "g[T.b]", "g[T.c]", "x"]
+    assert d.column_names == ["Intercept", "x", "g[T.b]", "g[T.c]"]  # R's order: as written

@@ -77,6 +77,13 @@ class Logit:
         from .solvers.newton import SingularInformation
 
         d = replace_X(self.design, X)
+        if self.offset is not None and opts.method in ("newton", "firth"):
+            # With an offset the start information is not c X'WX, so the solvers cannot check
+            # the rank on it; one blocked pass forms X'WX for the up-front check.
+            from .solvers.rank import rank_deficient, weighted_gram
+
+            if rank_deficient(weighted_gram(d.X, self.weights)):
+                raise rank_deficiency_error(d)
         try:
             if opts.method == "newton":
                 from .solvers.newton import fit_newton
@@ -205,12 +212,27 @@ def rank_deficiency_error(design: Design) -> RankDeficiencyError:
             if len(g) == 2:
                 parts.append(f"{g[0]} and {g[1]} are proportional (duplicated information)")
             else:
-                parts.append(f"{', '.join(g)} are exactly linearly dependent")
+                parts.append(f"{', '.join(g)} are exactly linearly dependent" + _sums_to_constant(design, g))
     parts = list(dict.fromkeys(parts)) or [f"columns {', '.join(groups[0])} are linearly dependent"]
     return RankDeficiencyError(
         "the design is rank deficient: " + "; ".join(parts)
         + ". Drop one of the columns involved (R would report its coefficient as NA)"
     )
+
+
+def _sums_to_constant(design: Design, group: list[str]) -> str:
+    """A hint when the dependence is a multi-column term whose columns sum to the intercept
+    (a spline basis without a constraint, such as patsy's ``cr(x, df=4)``)."""
+    icpt = design.intercept_index
+    if icpt is None or design.column_names[icpt] not in group:
+        return ""
+    for t in design.terms:
+        cols = [design.column_names[j] for j in t.columns]
+        if len(cols) > 1 and set(cols) <= set(group):
+            return (f" (the columns of {t.name} add up to a constant, so the term repeats the intercept; "
+                    "for a spline basis add constraints='center', e.g. cr(x, df=4, constraints='center'), "
+                    "or drop the intercept with '- 1')")
+    return ""
 
 
 def _vector(v, n, name, design: Design) -> np.ndarray:

@@ -28,6 +28,7 @@ from scipy.linalg import LinAlgError, cho_factor, cho_solve, solve_triangular
 from ..kernel import BLOCK_ROWS, loglik_score_information
 from .base import Fit
 from .newton import SingularInformation
+from .rank import is_plain_start, rank_deficient
 
 MAX_HALVINGS = 30
 
@@ -105,6 +106,8 @@ def fit_firth(
         beta = np.array(start, dtype=float)
 
     ll, info, factor, logdet, score = _pieces(X, y, beta, offset, weights)
+    if is_plain_start(beta, offset, intercept_index) and rank_deficient(info):
+        raise SingularInformation(info)  # checked once, up front: the design is rank deficient
     pll = ll + 0.5 * logdet
     history: list[dict] = []
     converged = False

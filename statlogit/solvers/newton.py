@@ -33,6 +33,7 @@ from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
 from ..kernel import loglik_score_information
 from .base import Fit
+from .rank import is_plain_start, rank_deficient
 
 #: Line-search halvings before giving up on an iteration.
 MAX_HALVINGS = 30
@@ -143,6 +144,8 @@ def fit_newton(
             notes.append(f"{n_iter} first iteration(s) used the subsample's information")
 
     ll, grad, hess = loglik_score_information(X, y, beta, offset, weights)
+    if not history and is_plain_start(beta, offset, intercept_index) and rank_deficient(hess):
+        raise SingularInformation(hess)  # checked once, up front: the design is rank deficient
     converged = False
     message = f"stopped after max_iter={max_iter} iterations without meeting tol={tol:g}"
     while True:

@@ -1,0 +1,111 @@
+"""Regression tests for the defects an analyst found on new real data (issue 8).
+
+Data (copies in tests/data, origin in tests/data/README.md): ``biopsy.csv`` (MASS::biopsy; the
+response column is named ``class``, a Python keyword), ``cowles.csv`` (carData::Cowles, the
+``sex + extraversion * neuroticism`` model), ``arrests.csv`` (carData::Arrests).
+Numbers are checked against statsmodels (GLM binomial, same data) with stated tolerances.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import statlogit as sl
+from statlogit.exceptions import RankDeficiencyError
+
+BIOPSY_FORMULA = 'Q("class") ~ V1+V2+V3+V4+V5+V6+V7+V8+V9'
+COWLES_FORMULA = "volunteer ~ sex + extraversion * neuroticism"
+ARRESTS_FORMULA = "released ~ colour + C(year) + age + sex + employed + citizen + checks"
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def biopsy():
+    return pd.read_csv(DATA_DIR / "biopsy.csv")
+
+
+@pytest.fixture(scope="module")
+def cowles():
+    return pd.read_csv(DATA_DIR / "cowles.csv")
+
+
+@pytest.fixture(scope="module")
+def arrests():
+    return pd.read_csv(DATA_DIR / "arrests.csv")
+
+
+@pytest.fixture(scope="module")
+def biopsy_fit(biopsy):
+    return sl.logit(BIOPSY_FORMULA, data=biopsy)
+
+
+@pytest.fixture(scope="module")
+def cowles_fit(cowles):
+    return sl.logit(COWLES_FORMULA, data=cowles)
+
+
+@pytest.fixture(scope="module")
+def arrests_fit(arrests):
+    return sl.logit(ARRESTS_FORMULA, data=arrests)
+
+
+def _statsmodels_fit(formula, data):
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    return smf.glm(formula, data=data, family=sm.families.Binomial()).fit(tol=1e-13)
+
+
+# ---------------------------------------------------------------- defect 3: rank deficiency
+@pytest.mark.parametrize("method", ["newton", "firth", "gd"])
+def test_spline_basis_collinear_with_intercept_is_rank_deficiency(arrests, method):
+    with pytest.raises(RankDeficiencyError, match=r"cr\(age, df=4\).*add up to a constant.*constraints='center'"):
+        sl.logit("released ~ cr(age, df=4)", data=arrests, method=method)
+
+
+def test_rank_checked_up_front_with_an_offset(arrests):
+    with pytest.raises(RankDeficiencyError, match=r"Intercept, cr\(age, df=4\)\[0\]"):
+        sl.logit("released ~ cr(age, df=4)", data=arrests, offset=np.full(len(arrests), 0.1))
+
+
+def test_rank_checked_on_the_subsample_at_large_n(arrests):
+    big = pd.concat([arrests] * 40, ignore_index=True)  # 209,040 rows: the subsample path
+    big["age2"] = 2.0 * big["age"]
+    with pytest.raises(RankDeficiencyError, match="age and age2 are proportional"):
+        sl.logit("released ~ age + age2 + checks", data=big)
+
+
+def test_centred_spline_fits(arrests):
+    res = sl.logit("released ~ cr(age, df=4, constraints='center')", data=arrests)
+    ref = _statsmodels_fit("released ~ cr(age, df=4, constraints='center')",
+                           arrests.assign(released=(arrests["released"] == "Yes").astype(float)))
+    np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-7, atol=1e-9)
+    assert res.separation.status == "none"
+
+
+# ---------------------------------------------------------------- defect 9: R's term order
+def test_coefficients_in_formula_order(arrests_fit, arrests):
+    assert arrests_fit.names == [
+        "Intercept", "colour[T.White]", "C(year)[T.1998]", "C(year)[T.1999]", "C(year)[T.2000]",
+        "C(year)[T.2001]", "C(year)[T.2002]", "age", "sex[T.Male]", "employed[T.Yes]", "citizen[T.Yes]",
+        "checks"]
+    ref = _statsmodels_fit(ARRESTS_FORMULA, arrests.assign(released=(arrests["released"] == "Yes").astype(float)))
+    # statsmodels keeps patsy's order; aligned by name the numbers are the same (rtol 1e-7).
+    np.testing.assert_allclose(arrests_fit.params[ref.params.index], ref.params, rtol=1e-7)
+    np.testing.assert_allclose(arrests_fit.bse[ref.params.index], ref.bse, rtol=1e-6)
+    # predict(newdata) replays the reordered design
+    np.testing.assert_allclose(arrests_fit.predict(arrests.head(50)), arrests_fit.fittedvalues.head(50), rtol=1e-12)
+
+
+def test_interactions_after_main_effects(cowles_fit, arrests):
+    assert cowles_fit.names == ["Intercept", "sex[T.male]", "extraversion", "neuroticism",
+                                "extraversion:neuroticism"]
+    res = sl.logit("released ~ age * colour + checks", data=arrests)
+    assert res.names == ["Intercept", "age", "colour[T.White]", "checks", "age:colour[T.White]"]
+    assert [t.name for t in res.design.terms] == ["Intercept", "age", "colour", "checks", "age:colour"]
+    report = res.report(plots=False, ci_method="wald")
+    assert [c["term"] for c in report.to_dict()["coefficients"]] == res.names

@@ -125,7 +125,7 @@ def _term_infos(design_info, data: pd.DataFrame) -> list[TermInfo]:
     return infos
 
 
-def _eval_response(lhs_code: str, data: pd.DataFrame, env) -> pd.Series:
+def _eval_response(lhs_code: str, data: pd.DataFrame, env, formula: str | None = None) -> pd.Series:
     try:
         raw = env.eval(lhs_code, inner_namespace=data)
     except NameError as exc:
@@ -136,7 +136,9 @@ def _eval_response(lhs_code: str, data: pd.DataFrame, env) -> pd.Series:
             f"{values_text(list(map(str, data.columns)), 12)}"
         ) from exc
     except Exception as exc:  # patsy evaluates arbitrary Python
-        raise FormulaError(f"could not evaluate the response {lhs_code!r}: {exc}") from exc
+        hint = quote_hint(formula or lhs_code, data)
+        detail = "" if isinstance(exc, SyntaxError) and hint.startswith("; column") else f": {exc}"
+        raise FormulaError(f"could not evaluate the response {lhs_code!r}{detail}{hint}") from exc
     if np.ndim(raw) == 0:
         raw = np.repeat(raw, len(data))
     s = pd.Series(raw, index=data.index) if not isinstance(raw, pd.Series) else raw
@@ -204,7 +206,9 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
     try:
         desc = patsy.ModelDesc.from_formula(formula)
     except patsy.PatsyError as exc:
-        raise FormulaError(f"cannot parse formula {formula!r}: {exc}") from exc
+        first, _, picture = str(exc).partition("\n")  # patsy's caret picture goes after the hint
+        raise FormulaError(f"cannot parse formula {formula!r}: {first}{quote_hint(formula, frame)}"
+                           + (f"\n{picture}" if picture else "")) from exc
     if len(desc.lhs_termlist) != 1 or len(desc.lhs_termlist[0].factors) != 1:
         raise FormulaError(
             f"formula {formula!r} must have exactly one response on the left of '~'"
@@ -213,16 +217,19 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
     env = _user_environment()
     labels = frame.index
     frame = _positional_plain(frame, formula)
-    raw_y = _eval_response(lhs_code, frame, env)
+    raw_y = _eval_response(lhs_code, frame, env, formula)
     rhs = patsy.ModelDesc([], desc.rhs_termlist)
 
     def build(sub: pd.DataFrame):
         try:
             return patsy.dmatrix(rhs, sub, eval_env=env, NA_action="drop", return_type="dataframe")
         except patsy.PatsyError as exc:
-            raise _formula_error(formula, exc, sub) from exc
+            raise _all_missing_error(formula, sub) or _formula_error(formula, exc, sub) from exc
         except Exception as exc:
-            raise FormulaError(f"could not evaluate formula {formula!r}: {exc}") from exc
+            hint = quote_hint(formula, sub)
+            detail = "" if isinstance(exc, SyntaxError) and hint.startswith("; column") else f": {exc}"
+            raise _all_missing_error(formula, sub) or FormulaError(
+                f"could not evaluate formula {formula!r}{detail}{hint}") from exc
 
     y_ok = raw_y.notna().to_numpy()
     fast = _plain_numeric_design(frame, rhs, env, y_ok)
@@ -245,7 +252,7 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
             X = np.ascontiguousarray(X if perm is None else X[:, perm])
     row_labels = labels[keep]
     if not keep.any():
-        raise DataError(
+        raise _all_missing_error(formula, frame) or DataError(
             f"every one of the {len(frame)} rows has a missing value in "
             f"{', '.join(_formula_columns(formula, frame)) or 'the formula variables'}"
         )
@@ -418,6 +425,55 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
         for j, col in sources:
             block[:, j] = col[s : s + step]
     return X, info, keep, absmax
+
+
+def _all_missing_error(formula: str, data: pd.DataFrame) -> DataError | None:
+    """A DataError naming the formula's columns that have no value in any row (else None)."""
+    empty = [c for c in _formula_columns(formula, data) if not data[c].notna().any()]
+    if not empty:
+        return None
+    which = ", ".join(repr(c) for c in empty)
+    what = f"column {which} has" if len(empty) == 1 else f"columns {which} have"
+    return DataError(
+        f"{what} no values in any row (all {len(data)} are missing); remove "
+        f"{'it' if len(empty) == 1 else 'them'} from the formula or fill in the values"
+    )
+
+
+def quote_hint(text: str, data: pd.DataFrame) -> str:
+    """How to write a column whose name is not a Python identifier (``class``, ``my var``).
+
+    patsy evaluates each term as Python, so such a name must be quoted: ``Q("class")``.
+    Names the columns of ``data`` that ``text`` uses unquoted; a general hint otherwise.
+    """
+    import keyword
+
+    unquoted = re.sub(r"""Q\(\s*(?:'[^']*'|"[^"]*")\s*\)""", " ", text)
+    bad = []
+    for c in map(str, data.columns):
+        if _IDENT.match(c) and not keyword.iskeyword(c):
+            continue
+        if re.search(rf"(?<![\w.'\"]){re.escape(c)}(?![\w'\"])", unquoted):
+            bad.append(c)
+    if bad:
+        kw = all(keyword.iskeyword(c) for c in bad)
+        if len(bad) == 1:
+            what = f"column {bad[0]!r} is {'a Python keyword' if kw else 'not a Python name'}, so the formula must quote it"
+        else:
+            what = (f"columns {', '.join(map(repr, bad))} are {'Python keywords' if kw else 'not Python names'}, "
+                    "so the formula must quote them")
+        return f"; {what} as Q(\"name\"): write '{_quoted_example(text, bad)}'"
+    return ("; a column whose name is a Python keyword (class, if, lambda) or contains spaces or "
+            "symbols must be quoted in the formula as Q(\"name\")")
+
+
+def _quoted_example(text: str, bad: list[str]) -> str:
+    """``text`` with the unquoted names in ``bad`` wrapped in Q("...")."""
+    parts = re.split(r"""(Q\(\s*(?:'[^']*'|"[^"]*")\s*\))""", text)
+    for k in range(0, len(parts), 2):  # even parts lie outside existing Q(...)
+        for c in sorted(bad, key=len, reverse=True):
+            parts[k] = re.sub(rf"(?<![\w.'\"]){re.escape(c)}(?![\w'\"])", f'Q("{c}")', parts[k])
+    return "".join(parts)
 
 
 def _formula_error(formula: str, exc, data: pd.DataFrame) -> FormulaError:

@@ -143,7 +143,7 @@ def test_one_row(pima):
 
 
 def test_every_row_missing(pima):
-    with pytest.raises(DataError, match=r"every one of the 752 rows has a missing value in glucose"):
+    with pytest.raises(DataError, match=r"column 'glucose' has no values in any row \(all 752 are missing\)"):
         fit_unchanged("diabetes ~ glucose", pima.assign(glucose=np.nan))
 
 

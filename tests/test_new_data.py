@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import statlogit as sl
-from statlogit.exceptions import RankDeficiencyError
+from statlogit.exceptions import DataError, FormulaError, OptionError, RankDeficiencyError
 
 BIOPSY_FORMULA = 'Q("class") ~ V1+V2+V3+V4+V5+V6+V7+V8+V9'
 COWLES_FORMULA = "volunteer ~ sex + extraversion * neuroticism"
@@ -109,3 +109,37 @@ def test_interactions_after_main_effects(cowles_fit, arrests):
     assert [t.name for t in res.design.terms] == ["Intercept", "age", "colour", "checks", "age:colour"]
     report = res.report(plots=False, ci_method="wald")
     assert [c["term"] for c in report.to_dict()["coefficients"]] == res.names
+
+
+# ---------------------------------------------------------------- defects 5 and 6: messages
+@pytest.mark.parametrize("dtype", [object, float])
+def test_all_missing_column_is_named(biopsy, dtype):
+    data = biopsy.assign(allna=pd.Series(np.nan, index=biopsy.index, dtype=dtype))
+    for formula in ('Q("class") ~ V1 + allna', 'Q("class") ~ V1 + C(allna)'):
+        with pytest.raises(DataError, match=r"^column 'allna' has no values in any row \(all 699 are missing\)"):
+            sl.logit(formula, data=data)
+
+
+def test_keyword_response_says_how_to_quote(biopsy):
+    with pytest.raises(FormulaError, match=r"""column 'class' is a Python keyword.*write 'Q\("class"\) ~ V1 \+ V2'"""):
+        sl.logit("class ~ V1 + V2", data=biopsy)
+
+
+def test_keyword_and_odd_predictor_names_say_how_to_quote(biopsy):
+    data = biopsy.assign(y=(biopsy["class"] == "malignant").astype(float), **{"lambda": biopsy.V1, "cell size": biopsy.V2})
+    with pytest.raises(FormulaError, match=r"""column 'lambda' is a Python keyword.*'y ~ Q\("lambda"\) \+ V3'"""):
+        sl.logit("y ~ lambda + V3", data=data)
+    with pytest.raises(FormulaError, match=r"""column 'cell size' is not a Python name.*'y ~ Q\("cell size"\)'"""):
+        sl.logit("y ~ cell size", data=data)
+
+
+def test_other_syntax_errors_mention_quoting_on_the_first_line(biopsy):
+    with pytest.raises(FormulaError) as info:
+        sl.logit('Q("class") ~ V1 +', data=biopsy)
+    assert 'quoted in the formula as Q("name")' in str(info.value).splitlines()[0]
+
+
+def test_keyword_response_quoted_fits_as_statsmodels(biopsy_fit, biopsy):
+    ref = _statsmodels_fit(BIOPSY_FORMULA, biopsy.dropna().assign(**{"class": (biopsy["class"] == "malignant").astype(float)}))
+    np.testing.assert_allclose(biopsy_fit.params[ref.params.index], ref.params, rtol=1e-7)
+    assert biopsy_fit.nobs == 683 and biopsy_fit.n_dropped == 16

@@ -12,8 +12,9 @@
 report (format from the suffix) and ``--json`` every number of it (structure:
 :mod:`statlogit.report.jsonschema`). Data: CSV (``.csv``, ``.txt``, ``.tsv``, compressed
 too), Parquet (``.parquet``/``.pq``, needs pyarrow). Bad input gives one line on stderr
-naming the problem and exit status 2; a progress bar is shown for profile intervals when
-stderr is a terminal.
+naming the problem and exit status 2; an unexpected internal error gives one line naming it,
+with a request to report it, and exit status 1 (never a traceback). A progress bar is shown
+for profile intervals when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 PIMA_FORMULA = "diabetes ~ glucose + mass + age"
 EXIT_USAGE = 2
+EXIT_INTERNAL = 1
 
 
 class CommandError(Exception):
@@ -262,3 +264,10 @@ def _dispatch(args, progress: bool) -> int:
     except KeyboardInterrupt:
         print("statlogit: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("statlogit: error: out of memory; use fewer rows or predictors", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # a bug of ours: one line, never a traceback
+        print(f"statlogit: internal error: {type(exc).__name__}: {_first_line(exc)}; please report it to the "
+              "statlogit developers with the command and a sample of the data", file=sys.stderr)
+        return EXIT_INTERNAL

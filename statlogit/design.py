@@ -54,6 +54,8 @@ class Design:
     design_info: Any = None
     intercept_index: int | None = None
     data_columns: tuple[str, ...] = field(default_factory=tuple)
+    #: The data columns named on the right of ``~`` (the response's columns are not predictors).
+    predictor_columns: tuple[str, ...] = field(default_factory=tuple)
     #: Largest |value| of each column (computed once; used for internal scaling and symptoms);
     #: filled in by ``__post_init__`` when a builder does not pass it.
     column_absmax: np.ndarray | None = None
@@ -287,6 +289,7 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         design_info=info,
         intercept_index=icpt,
         data_columns=tuple(_formula_columns(formula, frame)),
+        predictor_columns=tuple(_formula_columns(formula.split("~", 1)[1], frame)),
         column_absmax=absmax,
     )
 

@@ -143,3 +143,97 @@ def test_keyword_response_quoted_fits_as_statsmodels(biopsy_fit, biopsy):
     ref = _statsmodels_fit(BIOPSY_FORMULA, biopsy.dropna().assign(**{"class": (biopsy["class"] == "malignant").astype(float)}))
     np.testing.assert_allclose(biopsy_fit.params[ref.params.index], ref.params, rtol=1e-7)
     assert biopsy_fit.nobs == 683 and biopsy_fit.n_dropped == 16
+
+
+# ---------------------------------------------------------------- defect 1: figures, report, CLI
+def test_calibration_plot_with_an_empty_bin(biopsy_fit):
+    table = biopsy_fit.calibration()
+    assert (table["observed_rate"] == 0).any()  # the bin whose Wilson lower error was -3.5e-18
+    fig = biopsy_fit.plot_calibration()
+    (line,) = [c for c in fig.axes[0].containers]
+    assert len(line.lines[0].get_xdata()) == len(table)
+
+
+def test_biopsy_report_in_every_format(biopsy_fit, biopsy, tmp_path):
+    report = biopsy_fit.report(data=biopsy, ci_method="wald")
+    for suffix in (".html", ".md", ".txt", ".json"):
+        report.save(tmp_path / f"b{suffix}")
+    html = (tmp_path / "b.html").read_text()
+    assert "not drawn" not in html and html.count("<img") == 6
+    assert not any("not drawn" in n for n in report.to_dict()["notes"])
+
+
+def test_a_failing_figure_is_a_note_not_a_crash(biopsy_fit, monkeypatch, tmp_path):
+    import statlogit.report.plots as plots
+
+    def broken(*args, **kwargs):
+        raise ValueError("'yerr' must not contain negative values")
+
+    monkeypatch.setattr(plots, "calibration", broken)
+    report = biopsy_fit.report(ci_method="wald")
+    html = report.to_html()
+    note = ("Figure 'calibration' not drawn: internal error (ValueError: 'yerr' must not contain negative "
+            "values); please report it")
+    assert any(n.startswith(note) for n in report.to_dict()["notes"])
+    assert html.count("<img") == 5 and "Figure &#x27;calibration&#x27; not drawn" in html
+    md = report.to_markdown(figure_dir=tmp_path / "fig")
+    assert md.count(note.replace("_", "\\_").replace("'", "'")[:30]) >= 1
+
+
+def test_a_failing_diagnostic_is_a_note_not_a_crash(biopsy_fit, monkeypatch):
+    import statlogit.diagnostics.calibration as cal
+
+    monkeypatch.setattr(cal, "hosmer_lemeshow", lambda *a, **k: 1 / 0)
+    report = biopsy_fit.report(ci_method="wald", plots=False)
+    assert any(n.startswith("Hosmer-Lemeshow test not computed: internal error (ZeroDivisionError")
+               for n in report.to_dict()["notes"])
+
+
+def test_cli_report_on_biopsy(capsys, tmp_path):
+    from statlogit.cli import main
+
+    out = tmp_path / "b.html"
+    code = main(["fit", str(DATA_DIR / "biopsy.csv"), BIOPSY_FORMULA, "--wald", "--report", str(out)])
+    _, err = capsys.readouterr()
+    assert code == 0 and out.exists() and "Traceback" not in err
+
+
+def test_cli_internal_error_is_one_line(capsys, monkeypatch):
+    import statlogit.cli as cli
+
+    monkeypatch.setattr(cli, "_print_summary", lambda *a, **k: [][1])
+    code = cli.main(["fit", str(DATA_DIR / "biopsy.csv"), BIOPSY_FORMULA])
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_INTERNAL == 1
+    assert err.strip().splitlines() == [
+        "statlogit: internal error: IndexError: list index out of range; please report it to the statlogit "
+        "developers with the command and a sample of the data"]
+
+
+def test_cli_bad_formula_is_one_line_status_2(capsys):
+    from statlogit.cli import main
+
+    code = main(["fit", str(DATA_DIR / "biopsy.csv"), "class ~ V1"])
+    _, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert """write 'Q("class") ~ V1'""" in err
+
+
+# ---------------------------------------------------------------- defect 2: Q("...") response
+def test_effect_plot_with_quoted_response(biopsy_fit, biopsy):
+    fig = biopsy_fit.plot_effect()
+    label = fig.axes[0].get_xlabel()
+    assert "class" not in label and "V1 = 4" in label
+    assert biopsy_fit.plot_effect("V3", data=biopsy) is not None
+    with pytest.raises(OptionError, match=r"""'class' is the response \(Q\("class"\)\)"""):
+        biopsy_fit.plot_effect("class", data=biopsy)
+
+
+# ---------------------------------------------------------------- defect 4: raw warnings
+def test_linearity_plot_leaks_no_library_warning(biopsy_fit):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = biopsy_fit.plot_linearity()
+    assert len([a for a in fig.axes if a.get_visible()]) == 9

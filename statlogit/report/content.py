@@ -47,6 +47,11 @@ class _Collector:
         except StatlogitError as exc:
             self.notes.append(f"{what} not computed: {exc}")
             return None
+        except Exception as exc:  # one failing diagnostic never takes the report down
+            text = str(exc).strip().splitlines()
+            self.notes.append(f"{what} not computed: internal error ({type(exc).__name__}: "
+                              f"{text[0] if text else ''}); please report it to the statlogit developers")
+            return None
 
 
 def build_report(res, units=None, alpha: float = 0.05, ci_method: str = "profile", threshold: float = 0.5,

@@ -115,13 +115,41 @@ class Report:
             raise OptionError(f"no figure named {name!r}; figures are {', '.join(self.figure_names)}")
         try:
             fig = self._figure_makers[name]()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
         except StatlogitError as exc:
-            self._figure_errors[name] = str(exc)
+            self._figure_failed(name, str(exc))
             return None
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+        except Exception as exc:  # a figure never takes the report down; the notes say why
+            text = str(exc).strip().splitlines()
+            self._figure_failed(name, f"internal error ({type(exc).__name__}: {text[0] if text else ''}); "
+                                      "please report it to the statlogit developers")
+            return None
         self._png[name] = buf.getvalue()
         return self._png[name]
+
+    def _figure_failed(self, name: str, why: str) -> None:
+        """Keep why figure ``name`` could not be drawn and say so in the report's notes."""
+        self._figure_errors[name] = why
+        note = f"Figure '{name}' not drawn: {why}"
+        notes = self.data.setdefault("notes", [])
+        if note in notes:
+            return
+        notes.append(note)
+        section = next((s for s in self.sections if s.anchor == "notes"), None)
+        if section is None:
+            self.sections.append(Section("Notes", [Bullets(notes)], "notes"))
+        else:
+            bullets = next((b for b in section.blocks if isinstance(b, Bullets)), None)
+            if bullets is None:
+                section.blocks.append(Bullets([note]))
+            elif bullets.items is not notes:
+                bullets.items.append(note)
+
+    def draw_figures(self) -> None:
+        """Draw every figure now, so failures are in the notes before a view renders them."""
+        for name in self.figure_names:
+            self.figure_png(name)
 
     def _figure_problem(self, name: str) -> str | None:
         if name not in self._figure_makers:
@@ -168,6 +196,7 @@ class Report:
         files and linked as ``figure_link/<name>.png`` (default: the directory's name)."""
         out = [f"# {md_escape(self.title)}", ""]
         if figure_dir is not None:
+            self.draw_figures()
             figure_dir = Path(figure_dir)
             figure_dir.mkdir(parents=True, exist_ok=True)
             link = figure_link if figure_link is not None else figure_dir.name
@@ -209,6 +238,8 @@ class Report:
     def to_html(self, figures: bool = True) -> str:
         """One self-contained HTML page (figures embedded as PNG data URIs, no scripts)."""
         e = html.escape
+        if figures:
+            self.draw_figures()
         body = [f"<header><h1>{e(self.title)}</h1></header>"]
         nav = "".join(f'<li><a href="#{s.anchor}">{e(s.title)}</a></li>' for s in self.sections if s.anchor)
         if nav:

@@ -41,7 +41,7 @@ def _factor_levels_from_design(res) -> dict[str, tuple[list, np.ndarray]]:
     out: dict[str, tuple[list, np.ndarray]] = {}
     if info is None:
         return out
-    predictors = [c for c in d.data_columns if c != d.response_name]
+    predictors = list(d.predictor_columns)
     for term, codings in info.term_codings.items():
         if len(term.factors) != 1 or len(codings) != 1:
             continue
@@ -75,7 +75,7 @@ def typical_values(res, data: pd.DataFrame | None = None) -> dict:
     ``data``.
     """
     d = res.design
-    predictors = [c for c in d.data_columns if c != d.response_name]
+    predictors = list(d.predictor_columns)
     out: dict = {}
     if data is not None:
         used = data.loc[d.row_labels]
@@ -124,8 +124,8 @@ def effect_grid(res, predictor: str, data: pd.DataFrame | None = None, n_points:
                 at: dict | None = None) -> tuple[pd.DataFrame, dict]:
     """A DataFrame that varies ``predictor`` over its observed range, others held typical."""
     d = res.design
-    if predictor == d.response_name:
-        raise OptionError(f"{predictor!r} is the response; choose a predictor")
+    if predictor == d.response_name or (predictor in d.data_columns and predictor not in d.predictor_columns):
+        raise OptionError(f"{predictor!r} is the response ({d.response_name}); choose a predictor")
     x = predictor_values(res, predictor, data)
     held = {k: v for k, v in typical_values(res, data).items() if k != predictor}
     for k, v in (at or {}).items():

@@ -7,6 +7,8 @@ global state and no display backend is involved). Each returns the Figure.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..exceptions import OptionError
@@ -120,7 +122,11 @@ def calibration(res, ax=None, bins: int = 10, alpha: float = 0.05):
     half = z * np.sqrt(obs * (1 - obs) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     fig, ax = _axes(ax, (4.8, 4.6))
     ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="perfect calibration")
-    ax.errorbar(pred, obs, yerr=[obs - (centre - half), (centre + half) - obs], fmt="o", color=BLUE,
+    # A bin with 0 (or all) events has its Wilson limit at the observed rate; rounding can put
+    # the difference a hair below 0 (-3.5e-18), which matplotlib refuses.
+    below = np.maximum(obs - (centre - half), 0.0)
+    above = np.maximum((centre + half) - obs, 0.0)
+    ax.errorbar(pred, obs, yerr=[below, above], fmt="o", color=BLUE,
                 ecolor=BLUE, elinewidth=1, capsize=2, label=f"bins ({100 * (1 - alpha):g}% Wilson CI)")
     _unit_square(ax, "mean predicted probability", "observed event rate", "Calibration", "upper left")
     return fig
@@ -215,7 +221,12 @@ def linearity(res, predictors=None, ax=None, bins: int = 10):
         keep = counts > 0
         xm = np.bincount(idx, weights=x, minlength=len(counts))[keep] / counts[keep]
         pm = np.bincount(idx, weights=partial, minlength=len(counts))[keep] / counts[keep]
-        smooth = lowess(partial, x, frac=2 / 3, it=0, return_sorted=True)
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            # statsmodels divides by zero where a window holds one repeated x (integer scores);
+            # those points come back NaN and are left out of the curve.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            smooth = lowess(partial, x, frac=2 / 3, it=0, return_sorted=True)
+        smooth = smooth[np.isfinite(smooth).all(axis=1)]
         grid = np.linspace(x.min(), x.max(), 50)
         a.plot(grid, b * grid, color=GREY, linestyle="--", linewidth=1, label="linear term")
         a.plot(smooth[:, 0], smooth[:, 1], color=RED, linewidth=1.6, label="lowess")

@@ -201,17 +201,32 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
                 f"converge ({self.fit_info.message})"
             )
 
-    def odds_ratios(self, alpha: float = 0.05, method: str = "wald", progress: bool = False) -> pd.DataFrame:
-        """Odds ratios ``exp(b)``, delta-method SE ``exp(b) se(b)``, and ``exp`` of the CI."""
+    def odds_ratios(self, alpha: float = 0.05, method: str = "wald", progress: bool = False,
+                    units: dict | None = None) -> pd.DataFrame:
+        """Odds ratios ``exp(b)``, delta-method SE ``exp(b) se(b)``, and ``exp`` of the CI.
+
+        ``units={"age": 10}`` gives the odds ratio per 10 units of ``age``: ``exp(10 b)``, SE
+        ``exp(10 b) 10 se(b)``, limits ``exp(10 lower)``, ``exp(10 upper)``; the table then has
+        a ``per`` column with each coefficient's increment (1 where not named).
+        """
         ci = self.conf_int(alpha, method, progress)
+        k = np.ones(len(self.names))
+        if units is not None:
+            from .report.sentences import unit_multipliers
+
+            mult = unit_multipliers(self, units)
+            k = np.array([mult[n] for n in self.names])
         with np.errstate(over="ignore", invalid="ignore"):
             # Under separation exp(b) is honestly infinite.
-            orr = np.exp(self.params)
-            se = np.where(np.isinf(self.bse), np.inf, orr * self.bse)
-            return pd.DataFrame(
-                {"odds_ratio": orr, "se": se, "lower": np.exp(ci["lower"]), "upper": np.exp(ci["upper"])},
+            orr = np.exp(k * self.params)
+            se = np.where(np.isinf(self.bse), np.inf, orr * k * self.bse)
+            out = pd.DataFrame(
+                {"odds_ratio": orr, "se": se, "lower": np.exp(k * ci["lower"]), "upper": np.exp(k * ci["upper"])},
                 index=self.names,
             )
+        if units is not None:
+            out.insert(0, "per", k)
+        return out
 
     def coef_table(self, alpha: float = 0.05, method: str = "wald") -> pd.DataFrame:
         """One row per coefficient: coef, se, z, p, CI, odds ratio and its CI."""
@@ -397,11 +412,14 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         )
 
     # ------------------------------------------------------------ display
-    def summary(self, alpha: float = 0.05, ci_method: str = "wald"):
-        """A :class:`~statlogit.report.summary.Summary`: ``str()`` is text; also Markdown, HTML."""
+    def summary(self, alpha: float = 0.05, ci_method: str = "wald", units: dict | None = None):
+        """A :class:`~statlogit.report.summary.Summary`: ``str()`` is text; also Markdown, HTML.
+
+        ``units={"age": 10}`` states the odds ratio of ``age`` per 10 units (a "per" column).
+        """
         from .report.summary import Summary
 
-        return Summary.from_results(self, alpha=alpha, ci_method=ci_method)
+        return Summary.from_results(self, alpha=alpha, ci_method=ci_method, units=units)
 
     def __repr__(self) -> str:
         return f"<LogitResults {self.formula or ''} n={self.nobs} method={self.method} converged={self.converged}>"

@@ -52,7 +52,7 @@ def test_fit_writes_report_and_json(capsys, tmp_path, ref):
     code, out, err = run(capsys, "fit", str(DATA / "birthwt.csv"), "low ~ age + lwt + race + smoke",
                          "--report", str(html), "--json", str(js), "--units", "lwt=10")
     assert code == 0, err
-    assert "race[T.white]" in out and "Assumption checks" in out
+    assert "race: white (vs black)" in out and "Assumption checks" in out
     assert html.read_text().startswith("<!DOCTYPE html>")
     d = json.loads(js.read_text())
     assert d["model"]["n_obs"] == 189

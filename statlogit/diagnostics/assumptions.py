@@ -71,8 +71,10 @@ def _linearity(res, alpha, why):
     weak = t[(t["p"] < alpha) & ~(t["p_adj"] < alpha)]
     stat = float(t["p_adj"].min())
     if len(bad):
-        parts = [f"{v}: Box-Tidwell p = {format_p(r['p'])} (Holm {format_p(r['p_adj'])}, power "
-                 f"lambda = {r['lambda']:.2g}); consider a spline or log({v})" for v, r in bad.iterrows()]
+        shown = bt.power_meaningful()
+        parts = [f"{v}: Box-Tidwell p = {format_p(r['p'])} (Holm {format_p(r['p_adj'])}"
+                 + (f", power lambda = {r['lambda']:.2g}" if shown[v] else "") + f"); consider a spline or log({v})"
+                 for v, r in bad.iterrows()]
         return _row(name, check, stat, thr, "fail", "; ".join(parts) + "." + tail)
     if len(weak):
         parts = [f"{v}: p = {format_p(r['p'])} unadjusted, {format_p(r['p_adj'])} after Holm"

@@ -25,6 +25,9 @@ from scipy.special import chdtrc, ndtr
 from ..exceptions import OptionError
 from ._common import DiagnosticError, require_finite_fit
 
+#: The power estimate is shown only where the linear coefficient's |Wald z| reaches this.
+POWER_MIN_Z = 1.959963984540054
+
 
 @dataclass(frozen=True)
 class BoxTidwellResult:
@@ -38,6 +41,15 @@ class BoxTidwellResult:
     lr_p: float
     skipped: dict[str, str] = field(default_factory=dict)
     shift: dict[str, float] = field(default_factory=dict)
+    #: Wald z of each tested predictor's linear coefficient ``beta`` in the original model.
+    beta_z: dict[str, float] = field(default_factory=dict)
+
+    def power_meaningful(self) -> pd.Series:
+        """Whether ``lambda = 1 + gamma / beta`` means anything for each predictor: only where
+        the linear coefficient is clearly nonzero, ``|beta / se(beta)| >= POWER_MIN_Z`` (1.96,
+        a 5% Wald test). Near ``beta = 0`` the ratio is noise (e.g. -18.6 for age in Arrests)."""
+        return pd.Series({k: bool(abs(self.beta_z.get(k, np.nan)) >= POWER_MIN_Z) for k in self.table.index},
+                         dtype=bool)
 
     def __repr__(self) -> str:
         return (f"<BoxTidwellResult tested={list(self.table.index)} LR={self.lr_stat:.4g} "
@@ -158,4 +170,5 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
     lr = max(2.0 * (aug - base), 0.0)
     df = len(tested)
     return BoxTidwellResult(table=table, lr_stat=float(lr), lr_df=df, lr_p=float(chdtrc(df, lr)),
-                            skipped=skipped, shift={nm: c for nm, _, c in tested if c})
+                            skipped=skipped, shift={nm: c for nm, _, c in tested if c},
+                            beta_z={nm: float(res.zvalues.iloc[col]) for nm, col, _ in tested})

@@ -18,7 +18,7 @@ from ..exceptions import OptionError, StatlogitError, StatlogitWarning
 from .document import Bullets, Facts, FigureRef, Para, Report, Section, Table
 from .sentences import coefficient_sentences, unit_multipliers
 from .summary import model_facts
-from .tables import fmt_num, fmt_p
+from .tables import coefficient_labels, fmt_num, fmt_p, per_text, term_labels
 
 Z3 = lambda v: f"{float(v):.3f}"  # noqa: E731
 HL_LABELS = {"lower": "p from", "upper": "p to", "observed_events": "obs. events", "expected_events": "exp. events",
@@ -149,10 +149,14 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     labels = {"coef": "log-odds", "se": "SE", "z": "z", "p": "p", "lower": lo_lab, "upper": hi_lab,
               "per": "per", "odds_ratio": "odds ratio"}
     sentences = coefficient_sentences(res, ors, level)
+    row_labels = coefficient_labels(d)
+    per = per_text(d, mult)
+    ors_shown = ors.assign(per=[per[n] for n in ors.index]).rename(index=row_labels)
     blocks = [
-        Table(coefs, COEF_FORMATS, labels, f"Coefficients (log-odds scale, {level} {ci_name} CI)"),
-        Table(ors, {"per": lambda v: "" if v != v else f"{v:g}", "odds_ratio": fmt_num, "lower": fmt_num,
-                    "upper": fmt_num}, labels, f"Odds ratios ({level} {ci_name} CI)"),
+        Table(coefs.rename(index=row_labels), COEF_FORMATS, labels,
+              f"Coefficients (log-odds scale, {level} {ci_name} CI)"),
+        Table(ors_shown, {"per": str, "odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}, labels,
+              f"Odds ratios ({level} {ci_name} CI; per: the increment, or the level against the reference)"),
         Para(f"p-values from Wald z tests; {ci_name} confidence intervals. The intercept row of the "
              "odds-ratio table is the odds of the event when every predictor is 0.", "note"),
         Bullets(sentences),
@@ -161,7 +165,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     ]
     sections.append(Section("Coefficients and odds ratios", blocks, "coefficients"))
     data_out["coefficients"] = [
-        {"term": name, "coef": coefs.at[name, "coef"], "se": coefs.at[name, "se"], "z": coefs.at[name, "z"],
+        {"term": name, "label": row_labels[name], "coef": coefs.at[name, "coef"], "se": coefs.at[name, "se"], "z": coefs.at[name, "z"],
          "p": coefs.at[name, "p"], "ci_lower": coefs.at[name, "lower"], "ci_upper": coefs.at[name, "upper"],
          "odds_ratio": or1.at[name, "coef"], "or_ci_lower": or1.at[name, "lower"],
          "or_ci_upper": or1.at[name, "upper"], "units": mult[name],
@@ -232,7 +236,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     vif = c.run("VIF", lambda: res.vif(basis="design"))
     data_out["vif"] = None
     if vif is not None and len(vif):
-        blocks.append(Table(vif, {"df": lambda v: f"{int(v)}"}, {"gvif": "GVIF", "df": "Df",
+        blocks.append(Table(vif.rename(index=term_labels(d)), {"df": lambda v: f"{int(v)}"}, {"gvif": "GVIF", "df": "Df",
                             "gvif_adj": "GVIF^(1/(2 Df))", "vif": "VIF"}, "Collinearity (VIF / GVIF)", index_label="term"))
         data_out["vif"] = _records(vif, "term")
     bt = c.run("Box-Tidwell test", res.box_tidwell)
@@ -240,15 +244,21 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     if bt is not None:
         bt_table = bt.table
         if len(bt_table):
-            blocks.append(Table(bt_table, {"p": fmt_p, "p_adj": fmt_p, "z": Z3}, {"p_adj": "p (adjusted)",
-                                "lambda": "power"}, "Linearity of the log-odds (Box-Tidwell: x ln x added)",
-                                index_label="predictor"))
+            shown = bt_table.astype({"lambda": object})
+            shown.loc[~bt.power_meaningful(), "lambda"] = "—"
+            blocks.append(Table(shown, {"p": fmt_p, "p_adj": fmt_p, "z": Z3, "lambda": _power_text},
+                                {"p_adj": "p (adjusted)", "lambda": "power"},
+                                "Linearity of the log-odds (Box-Tidwell: x ln x added)", index_label="predictor"))
+            if not bt.power_meaningful().all():
+                blocks.append(Para("power = 1 + gamma/beta is shown only where the predictor's linear coefficient "
+                                   "is clearly nonzero (|z| >= 1.96); near 0 the ratio means nothing (—).", "note"))
             blocks.append(Para(f"Joint likelihood-ratio test of all x ln x terms: chi2 = {bt.lr_stat:.3f} on "
                                f"{int(bt.lr_df)} df, {p_text(bt.lr_p)}."))
         skipped = dict(getattr(bt, "skipped", {}) or {})
         if skipped:
             blocks.append(Bullets([f"{k2}: not tested ({v})" for k2, v in skipped.items()]))
-        data_out["box_tidwell"] = {"table": _records(bt_table, "predictor"), "lr_stat": bt.lr_stat,
+        data_out["box_tidwell"] = {"table": _records(bt_table.assign(power_meaningful=bt.power_meaningful()),
+                                                     "predictor"), "lr_stat": bt.lr_stat,
                                    "lr_df": bt.lr_df, "lr_p": bt.lr_p,
                                    "skipped": {str(k2): str(v) for k2, v in skipped.items()}}
     blocks.append(FigureRef("linearity", "Component-plus-residual plots with lowess smoother"))
@@ -274,7 +284,8 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         from . import plots as P
 
         figures = {
-            "forest": lambda: P.forest(res, alpha=alpha, method=ci_method),
+            "forest": lambda: P.forest(res, alpha=alpha, method=ci_method,
+                                       units={n: v for n, v in mult.items() if v != 1.0}),
             "effect": lambda: P.effect(res, predictor=effect, data=data, alpha=alpha),
             "roc": lambda: P.roc(res),
             "calibration": lambda: P.calibration(res, alpha=alpha),
@@ -284,6 +295,10 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         if res.method in ("gd", "sgd"):
             figures["loss"] = lambda: P.loss(res)
     return sections, data_out, figures
+
+
+def _power_text(v) -> str:
+    return v if isinstance(v, str) else fmt_num(v)
 
 
 def p_text(p) -> str:

@@ -51,16 +51,28 @@ def _log_axis(ax, lo: float, hi: float) -> None:
 
 
 def forest(res, ax=None, alpha: float = 0.05, method: str = "profile", intercept: bool = False,
-           progress: bool = False):
-    """Odds ratios with their confidence intervals on a log axis (1 = no effect)."""
+           progress: bool = False, units: dict | None = None):
+    """Odds ratios with their confidence intervals on a log axis (1 = no effect).
+
+    ``units={"age": 10}`` draws the odds ratio of ``age`` per 10 units (as the report's table);
+    rows are labelled with the display labels of :func:`statlogit.report.tables.coefficient_labels`.
+    """
     import pandas as pd
 
+    from .sentences import unit_multipliers
+    from .tables import coefficient_labels
+
+    mult = unit_multipliers(res, units)
+    k = pd.Series(mult, dtype=float)[res.names]
     ci = res.conf_int(alpha, method, progress=progress)
     with np.errstate(over="ignore"):
-        table = pd.DataFrame({"odds_ratio": np.exp(res.params), "lower": np.exp(ci["lower"]),
-                              "upper": np.exp(ci["upper"])})
+        table = pd.DataFrame({"odds_ratio": np.exp(k * res.params), "lower": np.exp(k * ci["lower"]),
+                              "upper": np.exp(k * ci["upper"])})
+    labels = coefficient_labels(res.design)
+    table.index = [labels[n] + (f" (per {k[n]:g})" if k[n] != 1 else "") for n in res.names]
+    names = dict(zip(table.index, res.names))
     if not intercept and res.has_intercept:
-        table = table.drop(index=res.names[res.design.intercept_index])
+        table = table[[names[i] != res.names[res.design.intercept_index] for i in table.index]]
     if table.empty:
         raise OptionError("the model has no coefficients besides the intercept; pass intercept=True")
     finite = np.isfinite(table.to_numpy()).all(axis=1) & (table.to_numpy() > 0).all(axis=1)
@@ -78,7 +90,8 @@ def forest(res, ax=None, alpha: float = 0.05, method: str = "profile", intercept
     ax.set_yticks(ypos, [str(n) for n in table.index])
     ax.set_ylim(-0.7, len(table) - 0.3)
     label = "profile-likelihood" if method == "profile" else "Wald"
-    ax.set_xlabel(f"odds ratio per unit ({100 * (1 - alpha):g}% {label} CI, log scale)")
+    per = "per unit unless stated" if (k != 1).any() else "per unit"
+    ax.set_xlabel(f"odds ratio {per} ({100 * (1 - alpha):g}% {label} CI, log scale)")
     ax.set_title("Odds ratios" + (f"\n(not shown, infinite or zero: {', '.join(hidden)})" if hidden else ""))
     _style(ax)
     return fig
@@ -151,15 +164,33 @@ def influence(res, ax=None, label: int = 5):
     for v in (-2, 2):
         ax.axhline(v, color=RED, linestyle=":", linewidth=1)
     ax.axhline(0, color=GREY, linewidth=0.6)
-    worst = np.argsort(-cooks)[: max(int(label), 0)]
-    for i in worst:
-        ax.annotate(str(table.index[i]), (h[i], r[i]), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    for i, offset in zip(_labelled_points(h, r, cooks, label), _LABEL_OFFSETS * (1 + int(label) // 4)):
+        ax.annotate(str(table.index[i]), (h[i], r[i]), textcoords="offset points", xytext=offset, fontsize=8,
+                    arrowprops={"arrowstyle": "-", "color": GREY, "linewidth": 0.5},
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     ax.set_xlabel("leverage (hat value)")
     ax.set_ylabel("studentized residual")
     ax.set_title("Influence (marker area: Cook's distance)")
     ax.legend(loc="best", frameon=False, fontsize=8)
     _style(ax)
     return fig
+
+
+_LABEL_OFFSETS = [(6, 8), (6, -12), (-28, 8), (-28, -12)]
+
+
+def _labelled_points(h: np.ndarray, r: np.ndarray, cooks: np.ndarray, label: int) -> list[int]:
+    """Rows to label: up to ``label`` with the largest Cook's distance, skipping any that would
+    sit on top of one already labelled (within 3% of both axis ranges), so labels stay legible."""
+    hx = max(float(np.ptp(h)), 1e-12)
+    ry = max(float(np.ptp(r)), 1e-12)
+    chosen: list[int] = []
+    for i in np.argsort(-cooks, kind="stable"):
+        if len(chosen) >= max(int(label), 0):
+            break
+        if all(abs(h[i] - h[j]) > 0.03 * hx or abs(r[i] - r[j]) > 0.03 * ry for j in chosen):
+            chosen.append(int(i))
+    return chosen
 
 
 def _component_residuals(res, predictor: str):
@@ -268,7 +299,11 @@ def effect(res, predictor: str | None = None, ax=None, data=None, at: dict | Non
     ax.plot(xo, yo + np.where(yo > 0, -0.015, 0.015), "|", color=GREY, alpha=0.35, markersize=6)
     ax.set_ylim(-0.03, 1.03)
     held_text = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in held.items())
-    ax.set_xlabel(predictor + (f"   (others at {held_text})" if held_text else ""))
+    import textwrap
+
+    # Wrapped, so a long list of held values is never cut off at the figure's edges.
+    caption = textwrap.fill(f"(others at {held_text})", width=80) if held_text else ""
+    ax.set_xlabel(predictor + (f"\n{caption}" if caption else ""), fontsize=9 if caption else None)
     ax.set_ylabel(f"P({res.design.event_label()})")
     ax.set_title(f"Predicted probability by {predictor}")
     ax.legend(loc="lower right", frameon=False, fontsize=8)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .tables import fmt_num, fmt_p, to_html, to_markdown, to_text
+from .tables import coefficient_labels, fmt_num, fmt_p, per_text, to_html, to_markdown, to_text
 
 COEF_FORMATS = {"coef": fmt_num, "se": fmt_num, "z": lambda v: f"{float(v):.3f}", "p": fmt_p,
                 "lower": fmt_num, "upper": fmt_num}
-OR_FORMATS = {"odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}
+OR_FORMATS = {"odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num, "per": str}
 
 
 def model_facts(res) -> dict[str, str]:
@@ -38,13 +38,19 @@ class Summary:
     odds_ratios: pd.DataFrame
     ci_label: tuple[str, str]
     notes: list[str]
+    #: Display label of each coefficient (``colour: White (vs Black)``); the tables keep the
+    #: machine names of ``res.params`` as their index.
+    row_labels: dict[str, str] = field(default_factory=dict)
+    #: Text of the "per" column of the odds-ratio table (shown when units were given).
+    per: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_results(cls, res, alpha: float = 0.05, ci_method: str = "wald") -> Summary:
+    def from_results(cls, res, alpha: float = 0.05, ci_method: str = "wald", units: dict | None = None) -> Summary:
         ci = res.conf_int(alpha, ci_method)
         coefs = pd.DataFrame({"coef": res.params, "se": res.bse, "z": res.zvalues, "p": res.pvalues,
                               "lower": ci["lower"], "upper": ci["upper"]})
-        ors = res.odds_ratios(alpha, ci_method)[["odds_ratio", "lower", "upper"]]
+        cols = ["odds_ratio", "lower", "upper"] if units is None else ["per", "odds_ratio", "lower", "upper"]
+        ors = res.odds_ratios(alpha, ci_method, units=units)[cols]
         lr = res.lr_test()
         r2 = res.pseudo_r2()
         d = res.design
@@ -70,19 +76,31 @@ class Summary:
         if sep is not None and sep.status != "none" and res.method != "firth":
             notes.append(f"Warning: {sep.status} separation: the maximum-likelihood estimate does not "
                          "exist, so standard errors are infinite; use method='firth' (see res.separation).")
-        return cls("Logistic regression", header, coefs, ors, (lo, hi), notes)
+        per = {}
+        if units is not None:
+            per = per_text(d, dict(zip(res.names, ors["per"])))
+            notes.append("Odds ratios per the increment in the 'per' column (factor levels against their "
+                         "reference level).")
+        return cls("Logistic regression", header, coefs, ors, (lo, hi), notes, coefficient_labels(d), per)
 
     def _labels(self) -> dict[str, str]:
         return {"coef": "coef", "se": "SE", "z": "z", "p": "p", "lower": self.ci_label[0],
-                "upper": self.ci_label[1], "odds_ratio": "OR"}
+                "upper": self.ci_label[1], "odds_ratio": "OR", "per": "per"}
+
+    def _shown(self, table: pd.DataFrame) -> pd.DataFrame:
+        """``table`` as displayed: rows by their labels, the "per" column as text."""
+        out = table.rename(index=self.row_labels)
+        if "per" in out.columns:
+            out = out.assign(per=[self.per.get(n, f"{v:g}") for n, v in zip(table.index, table["per"])])
+        return out
 
     def __str__(self) -> str:
         w = max(len(k) for k, _ in self.header)
         lines = [self.title, "=" * 72]
         lines += [f"{k + ':':<{w + 1}}  {v}" for k, v in self.header]
         lines += ["", "Coefficients (log-odds scale)", "-" * 72,
-                  to_text(self.coefficients, COEF_FORMATS, self._labels())]
-        lines += ["", "Odds ratios", "-" * 72, to_text(self.odds_ratios, OR_FORMATS, self._labels())]
+                  to_text(self._shown(self.coefficients), COEF_FORMATS, self._labels())]
+        lines += ["", "Odds ratios", "-" * 72, to_text(self._shown(self.odds_ratios), OR_FORMATS, self._labels())]
         lines += [""] + self.notes
         return "\n".join(lines)
 
@@ -93,8 +111,8 @@ class Summary:
         lines = [f"### {self.title}", ""]
         lines += [f"- **{k}:** {v.replace('|', chr(92) + '|').replace('<', '&lt;')}" for k, v in self.header]
         lines += ["", "**Coefficients (log-odds scale)**", "",
-                  to_markdown(self.coefficients, COEF_FORMATS, self._labels()), "",
-                  "**Odds ratios**", "", to_markdown(self.odds_ratios, OR_FORMATS, self._labels()), ""]
+                  to_markdown(self._shown(self.coefficients), COEF_FORMATS, self._labels()), "",
+                  "**Odds ratios**", "", to_markdown(self._shown(self.odds_ratios), OR_FORMATS, self._labels()), ""]
         lines += [f"_{n}_" for n in self.notes]
         return "\n".join(lines)
 
@@ -105,8 +123,8 @@ class Summary:
             '<div class="sl-summary">',
             f"<h3>{html.escape(self.title)}</h3>",
             f'<table class="sl-header">{rows}</table>',
-            to_html(self.coefficients, COEF_FORMATS, self._labels(), caption="Coefficients (log-odds scale)"),
-            to_html(self.odds_ratios, OR_FORMATS, self._labels(), caption="Odds ratios"),
+            to_html(self._shown(self.coefficients), COEF_FORMATS, self._labels(), caption="Coefficients (log-odds scale)"),
+            to_html(self._shown(self.odds_ratios), OR_FORMATS, self._labels(), caption="Odds ratios"),
         ]
         parts += [f"<p><em>{html.escape(n)}</em></p>" for n in self.notes]
         parts.append("</div>")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 
@@ -125,3 +127,130 @@ def to_html(df: pd.DataFrame, formats: dict[str, Formatter], labels: dict[str, s
         out.append("<tr>" + left + "".join(f'<td class="num">{html.escape(c)}</td>' for c in r) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- display labels
+# Machine names (patsy's, in ``res.params``) stay as they are; these are what a reader sees in
+# the summary, the report and the plots: ``C(year)[T.1998]`` -> ``year: 1998 (vs 1997)``.
+
+_CALL = re.compile(r"""^(?:C|Q)\(\s*(?P<inner>.+?)\s*(?:,.*)?\)$""", re.S)
+_QUOTED = re.compile(r"""^(['"])(?P<name>.*)\1$""", re.S)
+INTERACTION_SIGN = " × "
+
+
+def variable_label(code: str) -> str:
+    """The variable a factor code names: ``C(year)`` and ``C(year, Treatment(2000))`` -> ``year``,
+    ``Q("class")`` -> ``class``; any other code (``np.log(mass)``) is shown as written."""
+    code = code.strip()
+    while True:
+        m = _CALL.match(code)
+        if not m or "(" in m.group("inner") and not m.group("inner").startswith(("Q(", "C(")):
+            break
+        inner = m.group("inner")
+        q = _QUOTED.match(inner)
+        code = q.group("name") if q else inner
+        if q:
+            break
+    return code
+
+
+def _factor_levels(info, term) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """``{(factor code, column suffix): (level, reference level or None)}`` for one term."""
+    out = {}
+    for sub in info.term_codings[term]:
+        for factor, cm in sub.contrast_matrices.items():
+            levels = list(info.factor_infos[factor].categories)
+            zero = [lv for lv, row in zip(levels, cm.matrix) if not np.any(row)]
+            ref = str(zero[0]) if len(zero) == 1 else None
+            for k, suffix in enumerate(cm.column_suffixes):
+                hit = [lv for lv, row in zip(levels, cm.matrix) if row[k] == 1 and np.count_nonzero(cm.matrix[:, k]) == 1]
+                if suffix.startswith("[") and len(hit) == 1:
+                    out[(factor.code, suffix)] = (str(hit[0]), ref if suffix.startswith("[T.") else None)
+    return out
+
+
+def coefficient_labels(design) -> dict[str, str]:
+    """``{column name: display label}`` for every design column.
+
+    A treatment-coded level reads ``colour: White (vs Black)``; a level of a full-rank coding
+    ``colour: Black``; a numeric column its variable (``Q("cell size")`` -> ``cell size``);
+    interactions join their parts with ``×``. Anything else keeps its name.
+    """
+    names = list(design.column_names)
+    out = dict(zip(names, names))
+    info = design.design_info
+    if info is None:
+        return out
+    for term, sl in info.term_slices.items():
+        if not term.factors:
+            continue
+        levels = _factor_levels(info, term)
+        codes = sorted((f.code for f in term.factors), key=len, reverse=True)
+        for name in names[sl]:
+            parts, refs = [], []
+            for part in name.split(":") if len(term.factors) > 1 else [name]:
+                code = next((c for c in codes if part.startswith(c)), None)
+                if code is None:
+                    parts = None
+                    break
+                suffix = part[len(code):]
+                if (code, suffix) in levels:
+                    level, ref = levels[(code, suffix)]
+                    parts.append(f"{variable_label(code)}: {level}")
+                    if ref is not None:
+                        refs.append(ref)
+                else:
+                    parts.append(variable_label(code) + suffix)
+            if parts is None or len(parts) != len(term.factors):
+                continue
+            out[name] = INTERACTION_SIGN.join(parts) + (f" (vs {', '.join(refs)})" if refs else "")
+    return out
+
+
+def term_labels(design) -> dict[str, str]:
+    """``{term name: display label}``: ``C(year)`` -> ``year``, ``a:b`` -> ``a × b``."""
+    out = {}
+    info = design.design_info
+    for t in design.terms:
+        if info is None:
+            out[t.name] = t.name
+            continue
+        term = next((k for k in info.term_codings if k.name() == t.name), None)
+        factors = [] if term is None else [f.code for f in term.factors]
+        out[t.name] = INTERACTION_SIGN.join(variable_label(c) for c in factors) if factors else t.name
+    return out
+
+
+def level_contrasts(design) -> dict[str, tuple[str, str]]:
+    """``{column name: (level, reference level)}`` for the treatment-coded columns of factor
+    main effects: what the odds ratio of that column compares."""
+    out: dict[str, tuple[str, str]] = {}
+    info = design.design_info
+    if info is None:
+        return out
+    for term, sl in info.term_slices.items():
+        if len(term.factors) != 1:
+            continue
+        levels = _factor_levels(info, term)
+        code = term.factors[0].code
+        for name in info.column_names[sl]:
+            hit = levels.get((code, name[len(code):]))
+            if hit is not None and hit[1] is not None:
+                out[name] = hit
+    return out
+
+
+def per_text(design, multipliers: dict[str, float]) -> dict[str, str]:
+    """The "per" cell of an odds-ratio table: the increment (``10``) for a numeric column,
+    ``White vs Black`` for a factor level, empty for the intercept."""
+    contrasts = level_contrasts(design)
+    icpt = design.intercept_index
+    out = {}
+    for j, name in enumerate(design.column_names):
+        if j == icpt:
+            out[name] = ""
+        elif name in contrasts:
+            out[name] = f"{contrasts[name][0]} vs {contrasts[name][1]}"
+        else:
+            out[name] = f"{multipliers.get(name, 1.0):g}"
+    return out

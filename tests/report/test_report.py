@@ -204,7 +204,7 @@ def test_data_text_is_escaped(pima):
     rep = res.report(plots=False, ci_method="wald")
     page = rep.to_html()
     assert "<b>x</b>" not in page and "<i>y</i>" not in page
-    assert "&lt;b&gt;x&lt;/b&gt;" in page and "group[T.&lt;i&gt;y&lt;/i&gt;]" in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "group: &lt;i&gt;y&lt;/i&gt; (vs &lt;b&gt;x&lt;/b&gt;)" in page
     assert "group = &lt;i&gt;y&lt;/i&gt; rather than &lt;b&gt;x&lt;/b&gt;" in page
     md = rep.to_markdown()
     assert "<b>" not in md and "<i>" not in md

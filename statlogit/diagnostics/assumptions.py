@@ -88,6 +88,11 @@ def _linearity(res, alpha, why):
 def _collinearity(res):
     name, check = "multicollinearity", "GVIF^(1/df) of each term on the design correlation matrix"
     thr = f"> {VIF_WARN:g} warn, > {VIF_FAIL:g} fail"
+    from .collinearity import structural_terms
+
+    structural = structural_terms(res.design)
+    if structural:
+        return _collinearity_without(res, structural, name, thr)
     v, reason = _compute(res.vif)
     if reason:
         return _row(name, check, None, thr, "not checked", reason)
@@ -103,6 +108,39 @@ def _collinearity(res):
                     f"high VIF: {parts}; standard errors of these terms are inflated. Drop or combine "
                     "redundant predictors, or report them jointly." + note)
     return _row(name, check, top, thr, "pass", f"largest VIF {top:.2f} ({v['vif'].idxmax()})." + note)
+
+
+def _collinearity_without(res, structural: list[str], name: str, thr: str):
+    """The verdict from the terms that are not interactions or powers of other terms, with
+    VIFs computed on the model without those (car::vif: VIFs of terms in interactions are not
+    meaningful); the structural terms' own VIFs are reported, and centring advised."""
+    from ..report.tables import term_labels
+    from .collinearity import vif
+
+    labels = term_labels(res.design)
+    check = (f"GVIF^(1/df) of each term on the design correlation matrix, without the interaction and "
+             f"power terms ({', '.join(labels[t] for t in structural)})")
+    full, reason_full = _compute(res.vif)
+    v, reason = _compute(lambda: vif(res, "design", exclude=structural))
+    built = ""
+    if full is not None:
+        built = ", ".join(f"{labels.get(t, t)} {full.loc[t, 'vif']:.1f}" for t in structural if t in full.index)
+        built = f" In the full model: {built}; that collinearity is structural (built from the other terms)."
+    centre = (" Centre the variables before forming products or powers (e.g. x - mean(x)) to lower it; the fit "
+              "and its predictions do not change.")
+    if reason:
+        return _row(name, check, None, thr, "not checked", f"{reason}.{built}{centre}")
+    top = float(v["vif"].max())
+    high = v[v["vif"] > VIF_WARN].sort_values("vif", ascending=False)
+    listed = ", ".join(f"{labels.get(t, t)} {r['vif']:.2f}" for t, r in v.iterrows())
+    if len(high):
+        parts = ", ".join(f"{labels.get(t, t)} ({r['vif']:.1f})" for t, r in high.iterrows())
+        verdict = "fail" if top > VIF_FAIL else "warn"
+        return _row(name, check, top, thr, verdict,
+                    f"high VIF without the interaction and power terms: {parts}; standard errors of these terms are "
+                    "inflated. Drop or combine redundant predictors, or report them jointly." + built + centre)
+    return _row(name, check, top, thr, "pass",
+                f"VIF without the interaction and power terms: {listed}; no redundant predictors." + built + centre)
 
 
 def _influence(res, why):

@@ -21,6 +21,8 @@ Two bases:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -93,13 +95,44 @@ def _need_two(term_cols) -> None:
         )
 
 
-def vif(res, basis: str = "design") -> pd.DataFrame:
-    """GVIF per formula term: columns ``gvif``, ``df``, ``gvif_adj`` = GVIF^(1/(2 df)), ``vif`` = GVIF^(1/df)."""
+_POWER = re.compile(r"^(?:I\(\s*(?P<a>[A-Za-z_]\w*)\s*\*\*\s*[\d.]+\s*\)|"
+                    r"(?:np\.|numpy\.)?power\(\s*(?P<b>[A-Za-z_]\w*)\s*,\s*[\d.]+\s*\))$")
+
+
+def structural_terms(design) -> list[str]:
+    """Terms whose collinearity with others is built into the model: interactions, and powers
+    of another term's variable (``I(age**2)`` beside ``age``). As ``car::vif`` warns, their VIFs
+    (and those of their components) say nothing about redundant predictors; centring the
+    variables before forming products or powers lowers them."""
+    plain = {t.variable for t in design.terms if t.kind == "numeric" and t.variable}
+    out = []
+    for t in design.terms:
+        if t.kind == "interaction":
+            out.append(t.name)
+            continue
+        m = _POWER.match(t.name.replace(" ", ""))
+        if m and (m.group("a") or m.group("b")) in plain:
+            out.append(t.name)
+    return out
+
+
+def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
+    """GVIF per formula term: columns ``gvif``, ``df``, ``gvif_adj`` = GVIF^(1/(2 df)), ``vif`` = GVIF^(1/df).
+
+    ``exclude``: terms left out of the model before the VIFs are computed (e.g.
+    :func:`structural_terms`), so the others' VIFs are those of the model without them.
+    """
     from ..config import check_choice
 
     check_choice("basis", basis, BASES)
     d = res.design
     term_cols, keep = _terms(d)
+    if exclude:
+        drop = {c for t in d.terms if t.name in set(exclude) for c in t.columns}
+        keep = [j for j in keep if j not in drop]
+        pos = {j: k for k, j in enumerate(keep)}
+        term_cols = [(t.name, [pos[c] for c in t.columns]) for t in d.terms
+                     if t.kind != "intercept" and t.name not in set(exclude)]
     _need_two(term_cols)
     names = [d.column_names[j] for j in keep]
     if d.intercept_index is None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import __version__
 from ..exceptions import OptionError, StatlogitError, StatlogitWarning
+from ..inference.conditional import conditional_odds_ratios
 from .document import Bullets, Facts, FigureRef, Para, Report, Section, Table
 from .sentences import coefficient_sentences, unit_multipliers
 from .summary import model_facts
@@ -148,7 +149,9 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     lo_lab, hi_lab = f"{100 * alpha / 2:g}%", f"{100 * (1 - alpha / 2):g}%"
     labels = {"coef": "log-odds", "se": "SE", "z": "z", "p": "p", "lower": lo_lab, "upper": hi_lab,
               "per": "per", "odds_ratio": "odds ratio"}
-    sentences = coefficient_sentences(res, ors, level)
+    conditional = c.run("Odds ratios at representative values",
+                        lambda: conditional_odds_ratios(res, alpha, {n: v for n, v in mult.items() if v != 1.0}))
+    sentences = coefficient_sentences(res, ors, level, conditional)
     row_labels = coefficient_labels(d)
     per = per_text(d, mult)
     ors_shown = ors.assign(per=[per[n] for n in ors.index]).rename(index=row_labels)
@@ -158,8 +161,16 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         Table(ors_shown, {"per": str, "odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}, labels,
               f"Odds ratios ({level} {ci_name} CI; per: the increment, or the level against the reference)"),
         Para(f"p-values from Wald z tests; {ci_name} confidence intervals. The intercept row of the "
-             "odds-ratio table is the odds of the event when every predictor is 0.", "note"),
+             "odds-ratio table is the odds of the event when every predictor is 0." + _conditional_note(res), "note"),
         Bullets(sentences),
+    ]
+    if conditional is not None and len(conditional):
+        shown = conditional.assign(coefficient=[row_labels[n] for n in conditional["coefficient"]])
+        blocks.append(Table(shown[["coefficient", "at", "per", "odds_ratio", "lower", "upper"]],
+                            {"per": lambda v: f"{v:g}", "odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num},
+                            labels, f"Odds ratios of terms in interactions, at representative values of the other "
+                            f"variable (quartiles, or each level; {level} Wald CI)", index=False))
+    blocks += [
         FigureRef("forest", f"Odds ratios with {level} {ci_name} intervals (log scale)"),
         FigureRef("effect", "Predicted probability for one predictor, others at typical values"),
     ]
@@ -173,6 +184,8 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
          "or_per_units_upper": ors.at[name, "upper"]}
         for name in res.names]
     data_out["sentences"] = sentences
+    data_out["conditional_odds_ratios"] = (None if conditional is None else
+                                           [{str(k2): _plain(v) for k2, v in r.items()} for _, r in conditional.iterrows()])
 
     # ------------------------------------------------------------- fit
     lr = res.lr_test()
@@ -295,6 +308,19 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         if res.method in ("gd", "sgd"):
             figures["loss"] = lambda: P.loss(res)
     return sections, data_out, figures
+
+
+def _conditional_note(res) -> str:
+    """Which odds ratios hold only at 0 (or the reference level) of an interacting variable."""
+    kinds = {res.names[j]: t.kind for t in res.design.terms for j in t.columns}
+    inter = [n for n in res.names if kinds.get(n) == "interaction"]
+    parts = {p for n in inter for p in n.split(":") if p in kinds and kinds[p] != "interaction"}
+    if not parts:
+        return ""
+    labels = coefficient_labels(res.design)
+    return (f" The odds ratios of {', '.join(labels[n] for n in res.names if n in parts)} are those at 0 (or the "
+            "reference level) of the variables they interact with; the sentences below give them at "
+            "representative values.")
 
 
 def _power_text(v) -> str:

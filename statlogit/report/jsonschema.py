@@ -12,10 +12,13 @@ that could not be computed is ``null`` and its reason is in ``notes``.
     model               {formula, response, event, non_event, response_coding, n_obs, n_dropped,
                          n_events, method, converged, n_iter, message, events_per_variable,
                          separation: {status, predictors, message} | null}
-    coefficients        [ {term, coef, se, z, p, ci_lower, ci_upper,          log-odds scale, Wald z and p
+    coefficients        [ {term, label, coef, se, z, p, ci_lower, ci_upper,   term: patsy's name; label: display
                            odds_ratio, or_ci_lower, or_ci_upper,              exp of the above (per 1 unit)
                            units, or_per_units, or_per_units_lower, or_per_units_upper} ]   per `units` increment
     sentences           [str]        one plain-language sentence per coefficient
+    conditional_odds_ratios  [ {coefficient, moderator, at, per, odds_ratio, lower, upper, log_or, se} ] | null
+                        odds ratios of terms in two-way interactions at the quartiles (or each level)
+                        of the other variable, Wald CI (statlogit.inference.conditional); [] without one
     fit                 {loglik, loglik_null, deviance, null_deviance, df_resid, aic, bic,
                          lr_test: {stat, df, p}, pseudo_r2: {mcfadden, cox_snell, nagelkerke, tjur}}
     hosmer_lemeshow     {statistic, df, p, groups, table: [ {group, lower, upper, n, observed_events,
@@ -24,7 +27,8 @@ that could not be computed is ``null`` and its reason is in ``notes``.
                          auc, brier} | null
     assumptions         [ {assumption, check, statistic, threshold, verdict, advice} ] | null
     vif                 [ {term, gvif, df, gvif_adj, vif} ] | null
-    box_tidwell         {table: [ {predictor, gamma, se, z, p, p_adj, lambda} ], lr_stat, lr_df, lr_p,
+    box_tidwell         {table: [ {predictor, gamma, se, z, p, p_adj, lambda, power_meaningful} ],
+                         lr_stat, lr_df, lr_p,                    power_meaningful: |z of beta| >= 1.96
                          skipped: {predictor: reason}} | null
     influence           {top: [ {row, hat, cooks, rstudent, dffits, covratio} ],   largest Cook's D first
                          thresholds: {rule: description}, n_flagged} | null
@@ -37,5 +41,6 @@ Example (Python)::
     {c["term"]: (c["odds_ratio"], c["or_ci_lower"], c["or_ci_upper"]) for c in d["coefficients"]}
 """
 
-SCHEMA_KEYS = ("statlogit_version", "alpha", "ci_method", "model", "coefficients", "sentences", "fit",
+SCHEMA_KEYS = ("statlogit_version", "alpha", "ci_method", "model", "coefficients", "sentences",
+               "conditional_odds_ratios", "fit",
                "hosmer_lemeshow", "classification", "assumptions", "vif", "box_tidwell", "influence", "notes")

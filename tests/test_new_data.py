@@ -237,3 +237,127 @@ def test_linearity_plot_leaks_no_library_warning(biopsy_fit):
         warnings.simplefilter("error")
         fig = biopsy_fit.plot_linearity()
     assert len([a for a in fig.axes if a.get_visible()]) == 9
+
+
+# ---------------------------------------------------------------- defect 7: interactions
+def test_conditional_odds_ratios_on_cowles_match_statsmodels(cowles_fit, cowles):
+    from statlogit.inference.conditional import conditional_odds_ratios
+
+    ref = _statsmodels_fit(COWLES_FORMULA, cowles.assign(volunteer=(cowles["volunteer"] == "yes").astype(float)))
+    b, V = ref.params, ref.cov_params()
+    table = conditional_odds_ratios(cowles_fit, units={"extraversion": 10})
+    ext = table[table["coefficient"] == "extraversion"]
+    qs = np.quantile(cowles["neuroticism"], [0.25, 0.5, 0.75])
+    assert list(ext["at"]) == [f"neuroticism = {q:g}" for q in qs]
+    for (_, row), q in zip(ext.iterrows(), qs):
+        L = pd.Series(0.0, index=b.index)
+        L["extraversion"], L["extraversion:neuroticism"] = 1.0, q
+        est, se = float(L @ b), float(np.sqrt(L @ V @ L))
+        # statsmodels GLM, tol 1e-13: estimates agree to 1e-7 relative, Wald limits likewise
+        np.testing.assert_allclose([row["odds_ratio"], row["lower"], row["upper"]],
+                                   np.exp(10 * np.array([est, est - 1.959963984540054 * se,
+                                                         est + 1.959963984540054 * se])), rtol=1e-6)
+
+
+def test_cowles_sentences_are_conditional(cowles_fit):
+    sentences = cowles_fit.report(units={"extraversion": 10}, ci_method="wald", plots=False).to_dict()["sentences"]
+    ext = next(s for s in sentences if s.startswith("Each 10-unit increase in extraversion"))
+    assert "by 5.302" in ext and "when neuroticism = 0." in ext
+    assert "Its odds ratio depends on neuroticism: neuroticism = 8: 2.675 (1.867 to 3.833)" in ext
+    inter = next(s for s in sentences if s.startswith("Interaction of extraversion and neuroticism"))
+    assert ("for each 1-unit increase in neuroticism, the odds ratio of a 1-unit increase in extraversion is "
+            "multiplied by 0.9915") in inter
+    assert not any("multiplies the odds ratio of its components" in s for s in sentences)
+
+
+def test_factor_by_numeric_interaction_sentences(arrests):
+    res = sl.logit("released ~ age * colour + checks", data=arrests)
+    sentences = res.report(ci_method="wald", plots=False).to_dict()["sentences"]
+    assert any(s.startswith("Each 1-unit increase in age") and "when colour = Black." in s
+               and "colour = White: " in s for s in sentences)
+    assert any(s.startswith("Interaction of age and colour = White: the odds ratio of a 1-unit increase in age is")
+               and "when colour = White as when colour = Black" in s for s in sentences)
+
+
+def test_cowles_collinearity_verdict_rests_on_main_effects(cowles_fit, cowles):
+    import statsmodels.api as sm
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    row = cowles_fit.check_assumptions().table.set_index("assumption").loc["multicollinearity"]
+    assert row["verdict"] == "pass"
+    X = sm.add_constant(pd.DataFrame({"sex": (cowles["sex"] == "male").astype(float),
+                                      "extraversion": cowles["extraversion"], "neuroticism": cowles["neuroticism"]}))
+    ref = [variance_inflation_factor(X.to_numpy(), j) for j in range(1, 4)]
+    np.testing.assert_allclose(row["statistic"], max(ref), rtol=1e-10)
+    assert "sex 1.04, extraversion 1.01, neuroticism 1.05" in row["advice"]
+    assert "extraversion × neuroticism 14.6; that collinearity is structural" in row["advice"]
+    assert "Centre the variables" in row["advice"]
+
+
+def test_power_terms_are_structural(arrests):
+    from statlogit.diagnostics.collinearity import structural_terms
+
+    res = sl.logit("released ~ age + I(age**2) + checks", data=arrests)
+    assert structural_terms(res.design) == ["I(age ** 2)"]
+    row = res.check_assumptions().table.set_index("assumption").loc["multicollinearity"]
+    assert "without the interaction and power terms (I(age ** 2))" in row["check"]
+
+
+# ---------------------------------------------------------------- defect 8: units everywhere
+def test_odds_ratios_and_summary_take_units(arrests_fit):
+    plain = arrests_fit.odds_ratios()
+    per10 = arrests_fit.odds_ratios(units={"age": 10})
+    np.testing.assert_allclose(per10.loc["age", ["odds_ratio", "lower", "upper"]],
+                               plain.loc["age", ["odds_ratio", "lower", "upper"]] ** 10, rtol=1e-12)
+    np.testing.assert_allclose(per10.loc["age", "se"], np.exp(10 * arrests_fit.params["age"]) * 10
+                               * arrests_fit.bse["age"], rtol=1e-12)
+    assert per10.loc["age", "per"] == 10 and per10.loc["checks", "per"] == 1
+    pd.testing.assert_frame_equal(per10.drop(index="age").drop(columns="per"), plain.drop(index="age"))
+    text = str(arrests_fit.summary(units={"age": 10}))
+    line = next(x for x in text.splitlines() if x.startswith("age ") and " 10 " in x)
+    assert line.split()[1:3] == ["10", f"{plain.loc['age', 'odds_ratio'] ** 10:.3f}"]
+    assert "White vs Black" in text and "1998 vs 1997" in text
+
+
+def test_report_units_reach_the_forest_plot(arrests_fit, arrests):
+    fig = arrests_fit.plot_forest(method="wald", units={"age": 10})
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "age (per 10)" in ticks and "year: 1998 (vs 1997)" in ticks
+    report = arrests_fit.report(units={"age": 10}, ci_method="wald", data=arrests)
+    assert report.figure_png("forest") is not None and not report.to_dict()["notes"]
+    md = report.to_markdown()
+    assert "| colour: White (vs Black) | White vs Black |" in md and "| age | 10 |" in md
+
+
+# ---------------------------------------------------------------- defect 10: display labels
+def test_display_labels_in_summary_and_report_machine_names_in_params(arrests_fit):
+    assert "C(year)[T.1998]" in arrests_fit.params.index
+    summary = arrests_fit.summary()
+    assert "year: 1998 (vs 1997)" in str(summary) and "C(year)[T.1998]" not in str(summary)
+    assert "colour: White (vs Black)" in summary.to_html()
+    assert list(summary.coefficients.index) == arrests_fit.names  # the data keep machine names
+    d = arrests_fit.report(ci_method="wald", plots=False).to_dict()
+    assert {c["term"]: c["label"] for c in d["coefficients"]}["C(year)[T.2002]"] == "year: 2002 (vs 1997)"
+
+
+def test_box_tidwell_power_only_where_beta_is_clearly_nonzero(arrests_fit):
+    bt = arrests_fit.box_tidwell(shift="auto")
+    assert not bt.power_meaningful()["age"]  # z of age is 0.49: lambda = -18 means nothing
+    assert bt.power_meaningful()["checks"] and np.isfinite(bt.table.loc["age", "lambda"])
+    text = arrests_fit.report(ci_method="wald", plots=False).to_text()
+    age_line = next(x for x in text.splitlines() if x.startswith("age ") and x.rstrip().endswith("—"))
+    assert "-18" not in age_line
+
+
+def test_effect_caption_wrapped_and_influence_labels_apart(arrests_fit, arrests):
+    fig = arrests_fit.plot_effect(data=arrests)
+    label = fig.axes[0].get_xlabel()
+    assert label.startswith("checks\n(others at colour = White") and all(len(x) <= 80 for x in label.splitlines())
+    fig = arrests_fit.plot_influence(label=8)
+    texts = fig.axes[0].texts
+    assert 1 <= len(texts) <= 8
+    pts = np.array([t.xy for t in texts])
+    h, r = arrests_fit.influence().table["hat"], arrests_fit.influence().table["rstudent"]
+    for i in range(len(pts)):
+        for j in range(i):
+            assert (abs(pts[i, 0] - pts[j, 0]) > 0.03 * np.ptp(h)) or (abs(pts[i, 1] - pts[j, 1]) > 0.03 * np.ptp(r))

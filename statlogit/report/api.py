@@ -31,11 +31,12 @@ class ReportMixin:
                             progress=progress, title=title)
 
     def plot_forest(self, ax=None, alpha: float = 0.05, method: str = "profile", intercept: bool = False,
-                    progress: bool = False):
-        """Odds ratios with CIs on a log axis (profile-likelihood CIs by default)."""
+                    progress: bool = False, units: dict | None = None):
+        """Odds ratios with CIs on a log axis (profile-likelihood CIs by default); ``units={"age": 10}``
+        draws the odds ratio of ``age`` per 10 units."""
         from .plots import forest
 
-        return forest(self, ax=ax, alpha=alpha, method=method, intercept=intercept, progress=progress)
+        return forest(self, ax=ax, alpha=alpha, method=method, intercept=intercept, progress=progress, units=units)
 
     def plot_roc(self, ax=None):
         """ROC curve of the fitted probabilities, AUC in the legend."""

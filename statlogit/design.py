@@ -83,7 +83,14 @@ class Design:
 
     def event_label(self) -> str:
         """``diabetes = pos`` — how the summary names the modelled event."""
-        return f"{self.response_name} = {self.event}"
+        return f"{self.response_label()} = {self.event}"
+
+    def response_label(self) -> str:
+        """The response as a reader names it: ``class`` for ``Q("class")`` (display only;
+        messages show the formula's own spelling)."""
+        from .report.tables import variable_label
+
+        return variable_label(self.response_name)
 
 
 # --------------------------------------------------------------------------- formulas

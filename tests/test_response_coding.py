@@ -225,7 +225,9 @@ def test_summary_numeric_event(fits):
 def test_summary_renderings(fits, case_id_):
     res = fits[case_id_].res
     s = res.summary()
-    names = res.names
+    from statlogit.report.tables import coefficient_labels
+
+    names = [coefficient_labels(res.design)[n] for n in res.names]  # rows show display labels
     text = str(s)
     md = s.to_markdown()
     page = s.to_html()

@@ -220,7 +220,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
                                 index_label="group"))
     data_out["classification"] = None
     if cls is not None:
-        neg, pos = f"{d.response_name} = {d.non_event}", event
+        neg, pos = f"{d.response_label()} = {d.non_event}", event
         tn, fp, fn, tp = (int(cls[x]) for x in ("tn", "fp", "fn", "tp"))
         conf = pd.DataFrame({f"predicted {neg}": [tn, fn], f"predicted {pos}": [fp, tp]},
                             index=[f"observed {neg}", f"observed {pos}"])

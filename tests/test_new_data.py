@@ -361,3 +361,13 @@ def test_effect_caption_wrapped_and_influence_labels_apart(arrests_fit, arrests)
     for i in range(len(pts)):
         for j in range(i):
             assert (abs(pts[i, 0] - pts[j, 0]) > 0.03 * np.ptp(h)) or (abs(pts[i, 1] - pts[j, 1]) > 0.03 * np.ptp(r))
+
+
+# ---------------------------------------------------------------- found nearby
+def test_effect_plot_holds_a_numeric_factor_at_its_mode_not_its_median(arrests):
+    # year enters as C(year): with data= its typical value is a level (the most frequent one),
+    # never the median (1999.5 here, which is no level, so the prediction used to fail).
+    sub = pd.concat([arrests[arrests["year"] == 1997].head(250), arrests[arrests["year"] == 2001].head(250)])
+    res = sl.logit("released ~ C(year) + age + checks", data=sub)
+    fig = res.plot_effect("checks", data=sub)
+    assert "year = 1997" in fig.axes[0].get_xlabel()

@@ -44,7 +44,8 @@ def _assert_agree(ours, theirs, names_ours=None, names_theirs=None, null_model=T
     ``null_model=False`` leaves out what depends on the intercept-only model (llnull,
     LR test, McFadden R2), which has its own test for a design with its own constant."""
     names_ours = list(ours.params.index) if names_ours is None else names_ours
-    names_theirs = list(theirs.params.index) if names_theirs is None else names_theirs
+    # Same names unless told: matched by name, since statlogit lists terms in R's order, not patsy's.
+    names_theirs = list(names_ours) if names_theirs is None else names_theirs
     assert len(names_ours) == len(names_theirs)
 
     def pick(obj, names):

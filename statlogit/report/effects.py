@@ -63,6 +63,16 @@ def _factor_levels_from_design(res) -> dict[str, tuple[list, np.ndarray]]:
     return out
 
 
+def _categorical_columns(res) -> set[str]:
+    """Data columns that enter the model as a factor (a text column, or ``C(year)``)."""
+    d = res.design
+    info = d.design_info
+    if info is None:
+        return set()
+    return {c for factor, finfo in info.factor_infos.items() if finfo.type == "categorical"
+            for c in d.predictor_columns if _mentions(factor.code, c)}
+
+
 def _mode(values: pd.Series):
     counts = values.value_counts(sort=False)
     return counts.index[int(np.argmax(counts.to_numpy()))]
@@ -79,9 +89,12 @@ def typical_values(res, data: pd.DataFrame | None = None) -> dict:
     out: dict = {}
     if data is not None:
         used = data.loc[d.row_labels]
+        factors = _categorical_columns(res)
         for c in predictors:
             col = used[c]
-            if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+            if c in factors:  # a numeric column used as a factor (C(year)): its most frequent level
+                out[c] = _mode(col)
+            elif pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
                 out[c] = float(np.median(col.to_numpy(dtype=float)))
             else:
                 out[c] = _mode(col)

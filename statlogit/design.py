@@ -472,7 +472,8 @@ def quote_hint(text: str, data: pd.DataFrame) -> str:
         else:
             what = (f"columns {', '.join(map(repr, bad))} are {'Python keywords' if kw else 'not Python names'}, "
                     "so the formula must quote them")
-        return f"; {what} as Q(\"name\"): write '{_quoted_example(text, bad)}'"
+        example = f'Q("{bad[0]}")' if len(bad) == 1 else 'Q("name")'
+        return f"; {what} as {example}: write '{_quoted_example(text, bad)}'"
     return ("; a column whose name is a Python keyword (class, if, lambda) or contains spaces or "
             "symbols must be quoted in the formula as Q(\"name\")")
 

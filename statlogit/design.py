@@ -18,6 +18,7 @@ import pandas as pd
 
 from .columns import check_finite, column_extremes
 from .exceptions import DataError, FormulaError, PredictionError
+from .formula_help import all_missing_error, quote_hint
 from .response import code_response, values_text
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -233,11 +234,11 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         try:
             return patsy.dmatrix(rhs, sub, eval_env=env, NA_action="drop", return_type="dataframe")
         except patsy.PatsyError as exc:
-            raise _all_missing_error(formula, sub) or _formula_error(formula, exc, sub) from exc
+            raise all_missing_error(_formula_columns(formula, sub), sub) or _formula_error(formula, exc, sub) from exc
         except Exception as exc:
             hint = quote_hint(formula, sub)
             detail = "" if isinstance(exc, SyntaxError) and hint.startswith("; column") else f": {exc}"
-            raise _all_missing_error(formula, sub) or FormulaError(
+            raise all_missing_error(_formula_columns(formula, sub), sub) or FormulaError(
                 f"could not evaluate formula {formula!r}{detail}{hint}") from exc
 
     y_ok = raw_y.notna().to_numpy()
@@ -261,7 +262,7 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
             X = np.ascontiguousarray(X if perm is None else X[:, perm])
     row_labels = labels[keep]
     if not keep.any():
-        raise _all_missing_error(formula, frame) or DataError(
+        raise all_missing_error(_formula_columns(formula, frame), frame) or DataError(
             f"every one of the {len(frame)} rows has a missing value in "
             f"{', '.join(_formula_columns(formula, frame)) or 'the formula variables'}"
         )
@@ -435,56 +436,6 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
         for j, col in sources:
             block[:, j] = col[s : s + step]
     return X, info, keep, absmax
-
-
-def _all_missing_error(formula: str, data: pd.DataFrame) -> DataError | None:
-    """A DataError naming the formula's columns that have no value in any row (else None)."""
-    empty = [c for c in _formula_columns(formula, data) if not data[c].notna().any()]
-    if not empty:
-        return None
-    which = ", ".join(repr(c) for c in empty)
-    what = f"column {which} has" if len(empty) == 1 else f"columns {which} have"
-    return DataError(
-        f"{what} no values in any row (all {len(data)} are missing); remove "
-        f"{'it' if len(empty) == 1 else 'them'} from the formula or fill in the values"
-    )
-
-
-def quote_hint(text: str, data: pd.DataFrame) -> str:
-    """How to write a column whose name is not a Python identifier (``class``, ``my var``).
-
-    patsy evaluates each term as Python, so such a name must be quoted: ``Q("class")``.
-    Names the columns of ``data`` that ``text`` uses unquoted; a general hint otherwise.
-    """
-    import keyword
-
-    unquoted = re.sub(r"""Q\(\s*(?:'[^']*'|"[^"]*")\s*\)""", " ", text)
-    bad = []
-    for c in map(str, data.columns):
-        if _IDENT.match(c) and not keyword.iskeyword(c):
-            continue
-        if re.search(rf"(?<![\w.'\"]){re.escape(c)}(?![\w'\"])", unquoted):
-            bad.append(c)
-    if bad:
-        kw = all(keyword.iskeyword(c) for c in bad)
-        if len(bad) == 1:
-            what = f"column {bad[0]!r} is {'a Python keyword' if kw else 'not a Python name'}, so the formula must quote it"
-        else:
-            what = (f"columns {', '.join(map(repr, bad))} are {'Python keywords' if kw else 'not Python names'}, "
-                    "so the formula must quote them")
-        example = f'Q("{bad[0]}")' if len(bad) == 1 else 'Q("name")'
-        return f"; {what} as {example}: write '{_quoted_example(text, bad)}'"
-    return ("; a column whose name is a Python keyword (class, if, lambda) or contains spaces or "
-            "symbols must be quoted in the formula as Q(\"name\")")
-
-
-def _quoted_example(text: str, bad: list[str]) -> str:
-    """``text`` with the unquoted names in ``bad`` wrapped in Q("...")."""
-    parts = re.split(r"""(Q\(\s*(?:'[^']*'|"[^"]*")\s*\))""", text)
-    for k in range(0, len(parts), 2):  # even parts lie outside existing Q(...)
-        for c in sorted(bad, key=len, reverse=True):
-            parts[k] = re.sub(rf"(?<![\w.'\"]){re.escape(c)}(?![\w'\"])", f'Q("{c}")', parts[k])
-    return "".join(parts)
 
 
 def _formula_error(formula: str, exc, data: pd.DataFrame) -> FormulaError:

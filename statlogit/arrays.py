@@ -132,4 +132,5 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         intercept_index=icpt,
         column_absmax=absmax,
         intercept_added=added,
+        row_positions=np.flatnonzero(keep),
     )

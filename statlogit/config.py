@@ -14,6 +14,8 @@ from .exceptions import OptionError
 
 METHODS = ("newton", "gd", "sgd", "firth")
 MISSING = ("drop", "raise")
+#: Covariance of the coefficients (see statlogit.inference.covariance).
+COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class FitOptions:
     epochs: int = 100
     seed: int | None = 0
     progress: bool = False
+    cov_type: str = "nonrobust"
 
     def default_tol(self) -> float:
         return {"newton": 1e-8, "firth": 1e-8, "gd": 1e-9, "sgd": 1e-7}[self.method]
@@ -59,6 +62,7 @@ _CONSTRAINTS = {
     "epochs": (_positive_int, "a positive integer"),
     "seed": (lambda v: v is None or isinstance(v, numbers.Integral), "an integer or None"),
     "progress": (lambda v: isinstance(v, bool), "True or False"),
+    "cov_type": (lambda v: v in COV_TYPES, f"one of {', '.join(map(repr, COV_TYPES))}"),
 }
 
 

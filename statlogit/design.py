@@ -63,6 +63,8 @@ class Design:
     #: Array interface: True when statlogit prepended the intercept column (so predict must
     #: too); False when X brought its own constant or there is none.
     intercept_added: bool = False
+    #: Positions (0-based) in the caller's data of the rows used, in order (None: unknown).
+    row_positions: np.ndarray | None = None
 
     def __post_init__(self):
         if self.X.shape[0] != self.y.shape[0] or len(self.row_labels) != self.y.shape[0]:
@@ -299,6 +301,7 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         data_columns=tuple(_formula_columns(formula, frame)),
         predictor_columns=tuple(_formula_columns(formula.split("~", 1)[1], frame)),
         column_absmax=absmax,
+        row_positions=np.flatnonzero(keep),
     )
 
 
@@ -499,3 +502,20 @@ def new_design_matrix(design: Design, newdata) -> tuple[np.ndarray, pd.Index]:
     if not np.all(np.isfinite(Xn)):
         raise PredictionError("newdata has missing or infinite values in the model's columns")
     return Xn, index
+
+
+def linear_constraint(spec, names: list[str]):
+    """``(L, q)`` of the hypothesis ``spec`` (a string, list of strings or dict) over ``names``,
+    parsed as patsy's ``linear_constraint`` ("glucose = mass", "a + b = 1")."""
+    import patsy
+
+    from .exceptions import OptionError
+
+    try:
+        lc = patsy.linear_constraint(spec, names)
+    except patsy.PatsyError as exc:
+        raise OptionError(
+            f"cannot read the hypothesis {spec!r}: {str(exc).splitlines()[0]}. Write it with the "
+            f"parameter names ({', '.join(names)}), e.g. '{names[-1]} = 0'"
+        ) from exc
+    return np.asarray(lc.coefs, dtype=float), np.asarray(lc.constants, dtype=float).reshape(-1)

@@ -25,7 +25,8 @@ class Logit:
     """
 
     def __init__(self, y=None, X=None, *, intercept: bool = True, missing: str = "drop",
-                 event: Any = None, weights=None, offset=None, design: Design | None = None):
+                 event: Any = None, weights=None, offset=None, design: Design | None = None,
+                 groups=None, data=None):
         check_choice("missing", missing, MISSING)
         if design is None:
             if y is None or X is None:
@@ -41,28 +42,50 @@ class Logit:
             from .exceptions import DataError
 
             raise DataError("weights must be non-negative with at least one positive")
+        #: The caller's DataFrame (a reference, never modified), for groups= by column name and
+        #: marginal effects, which put counterfactual copies of the rows through the formula.
+        self.data = data
+        #: Cluster codes 0..G-1 for the rows used (cov_type="cluster"), or None.
+        self.groups = None
+        if groups is not None:
+            from .inference.covariance import resolve_groups
+
+            self.groups = resolve_groups(groups, self)
 
     @classmethod
     def from_formula(cls, formula: str, data, *, missing: str = "drop", event: Any = None,
-                     weights=None, offset=None) -> Logit:
-        """Build the model from a patsy formula (``"y ~ x1 + C(group)"``) and a DataFrame."""
+                     weights=None, offset=None, groups=None) -> Logit:
+        """Build the model from a patsy formula (``"y ~ x1 + C(group)"``) and a DataFrame.
+
+        ``groups`` (a column name, or one value per data row) are the clusters used by
+        ``fit(cov_type="cluster")``.
+        """
         check_choice("missing", missing, MISSING)
         design = design_from_formula(formula, data, missing=missing, event=event)
-        return cls(design=design, weights=weights, offset=offset)
+        return cls(design=design, weights=weights, offset=offset, groups=groups, data=data)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, method: str = "newton", **options) -> LogitResults:  # noqa: F821
         """Fit by ``method`` ("newton", "gd", "sgd" or "firth") and return the results.
 
         Options: ``tol``, ``max_iter``; for gd/sgd ``learning_rate``; for sgd
-        ``batch_size``, ``epochs``, ``seed``; ``progress`` shows a progress bar.
+        ``batch_size``, ``epochs``, ``seed``; ``progress`` shows a progress bar;
+        ``cov_type`` ("nonrobust", "HC0".."HC3", "cluster" with the model's ``groups``) is the
+        covariance behind every SE, test and interval (see :mod:`statlogit.inference.covariance`).
         """
         from .results import LogitResults
 
         opts = make_options(method=method, **options)
+        if opts.cov_type == "cluster" and self.groups is None:
+            from .exceptions import OptionError
+
+            raise OptionError("cov_type='cluster' needs groups= (a column name or one value per row) "
+                              "when the model is built")
         fit = self._run_solver(opts)
         fit = _after_fit(self, fit, opts)
-        return LogitResults(self, fit, opts)
+        res = LogitResults(self, fit, opts)
+        res._check_cov()
+        return res
 
     def _run_solver(self, opts: FitOptions):
         from dataclasses import replace
@@ -258,13 +281,22 @@ def _vector(v, n, name, design: Design) -> np.ndarray:
 
 
 def logit(formula: str, data, *, method: str = "newton", missing: str = "drop", event: Any = None,
-          weights=None, offset=None, **options):
+          weights=None, offset=None, groups=None, **options):
     """Fit ``formula`` on ``data`` by maximum likelihood and return the results.
+
+    ``cov_type="HC1"`` (or HC0, HC2, HC3) gives heteroskedasticity-robust SEs;
+    ``cov_type="cluster", groups="clinic"`` cluster-robust ones (R sandwich's definitions).
 
     >>> import statlogit as sl
     >>> res = sl.logit("diabetes ~ glucose + mass + age", sl.datasets.load_pima())
     >>> round(float(res.params["glucose"]), 4)
     0.0355
     """
-    model = Logit.from_formula(formula, data, missing=missing, event=event, weights=weights, offset=offset)
+    if groups is not None and options.get("cov_type") != "cluster":
+        from .exceptions import OptionError
+
+        raise OptionError(f"groups= is used by cluster-robust standard errors; add cov_type='cluster' "
+                          f"(cov_type={options.get('cov_type', 'nonrobust')!r} was given)")
+    model = Logit.from_formula(formula, data, missing=missing, event=event, weights=weights, offset=offset,
+                               groups=groups)
     return model.fit(method=method, **options)

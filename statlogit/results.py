@@ -14,6 +14,7 @@ from scipy.special import expit, ndtr, ndtri
 
 from .diagnostics.api import DiagnosticsMixin
 from .exceptions import OptionError
+from .inference.api import InferenceMixin
 from .report.api import ReportMixin
 
 _CI_METHODS = ("wald", "profile")
@@ -26,7 +27,7 @@ def _check_alpha(alpha: float) -> float:
     return float(alpha)
 
 
-class LogitResults(DiagnosticsMixin, ReportMixin):
+class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin):
     """Results of a logistic regression fit (log-odds scale unless a name says otherwise)."""
 
     def __init__(self, model, fit, options):
@@ -94,6 +95,11 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
 
     @cached_property
     def _cov_scaled(self) -> np.ndarray:
+        """Covariance (``cov_type``) for the columns the solver saw (``X / column_scale``)."""
+        return self._cov_of_type_scaled()
+
+    @cached_property
+    def _cov_model_scaled(self) -> np.ndarray:
         """Inverse information for the columns the solver saw (``X / column_scale``)."""
         H = self.fit_info.information
         if self.method != "firth":
@@ -124,7 +130,8 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
             return self._cov_scaled / cs[:, None] / cs[None, :]
 
     def cov_params(self) -> pd.DataFrame:
-        """Inverse observed information at the coefficients returned."""
+        """Covariance of the coefficients: the inverse observed information, or the
+        sandwich named by ``cov_type`` (see :meth:`with_cov`)."""
         return pd.DataFrame(self._cov, index=self.names, columns=self.names)
 
     @cached_property
@@ -162,6 +169,7 @@ class LogitResults(DiagnosticsMixin, ReportMixin):
         from .inference.profile import profile_limits
 
         self._require_mle("profile-likelihood intervals")
+        self._refuse_profile_under_robust()
         d = self.design
         b = self.params.to_numpy()
         se = self.bse.to_numpy()

@@ -508,11 +508,12 @@ def linear_constraint(spec, names: list[str]):
     """``(L, q)`` of the hypothesis ``spec`` (a string, list of strings or dict) over ``names``,
     parsed as patsy's ``linear_constraint`` ("glucose = mass", "a + b = 1")."""
     import patsy
+    from patsy.constraint import linear_constraint as patsy_linear_constraint
 
     from .exceptions import OptionError
 
     try:
-        lc = patsy.linear_constraint(spec, names)
+        lc = patsy_linear_constraint(spec, names)
     except patsy.PatsyError as exc:
         raise OptionError(
             f"cannot read the hypothesis {spec!r}: {str(exc).splitlines()[0]}. Write it with the "

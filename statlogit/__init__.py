@@ -34,6 +34,7 @@ _LAZY = {
     "Logit": ("statlogit.model", "Logit"),
     "LogitResults": ("statlogit.results", "LogitResults"),
     "datasets": ("statlogit.datasets", None),
+    "compare": ("statlogit.inference.anova", "compare"),
 }
 
 
@@ -56,6 +57,7 @@ __all__ = [
     "Logit",
     "LogitResults",
     "datasets",
+    "compare",
     "StatlogitError",
     "ResponseError",
     "FormulaError",

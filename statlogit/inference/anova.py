@@ -1,0 +1,268 @@
+"""Tests of formula terms and nested model comparison, as R's car::Anova, drop1 and anova.
+
+- **Type II** (car's default, Fox 2016 sec. 8.2): each term is tested after every term that
+  does not contain it (marginality): ``A`` in ``A + B + A:B`` is tested with ``A:B`` left out.
+  LR: ``2 (l(model without the term's higher-order relatives) - l(that model also without
+  the term))``. Wald: the hypothesis matrix is car's ``ConjComp`` construction, the part of
+  the term's coefficients conjugate (in the covariance) to its relatives' coefficients.
+- **Type III**: each term given all others. LR: drop the term's columns and refit; Wald:
+  the term's coefficients = 0 (with an ``Intercept`` row, as car).
+- **drop1**: R's ``drop1(fit, test = "Chisq")`` over the terms not contained in another term.
+- **compare**: R's ``anova(m0, m1, ..., test = "Chisq")`` after checking that the models are
+  nested (same response, event, rows and weights; each column space inside the next).
+
+A term with ``k`` design columns is one test on ``k`` df (a 4-level factor: 3 df). LR tests
+refit by Newton on the same rows, weights and offset; Wald tests use the results' covariance
+(``cov_type``, so they are robust when the fit is).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import ConvergenceWarning, OptionError, warn
+
+_TYPES = (2, 3)
+_TESTS = ("lr", "wald")
+
+
+def model_terms(design) -> list[tuple[str, list[int], frozenset]]:
+    """``(name, columns, factors)`` per non-intercept formula term (arrays: one per column)."""
+    out = []
+    info = design.design_info
+    if info is None:
+        for j, name in enumerate(design.column_names):
+            if j != design.intercept_index:
+                out.append((name, [j], frozenset([name])))
+        return out
+    for term, sl in info.term_slices.items():
+        if not term.factors:
+            continue
+        out.append((term.name(), list(range(sl.start, sl.stop)), frozenset(term.factors)))
+    from ..design import formula_term_order
+
+    order = {name: i for i, name in enumerate(formula_term_order(design))}
+    return sorted(out, key=lambda t: order.get(t[0], len(order)))
+
+
+def _relatives(i: int, terms) -> list[int]:
+    """Terms that contain every factor of term ``i`` (car's ``relatives``)."""
+    fi = terms[i][2]
+    return [j for j, t in enumerate(terms) if j != i and fi <= t[2]]
+
+
+def _refit_loglik(res, keep: list[int]) -> float:
+    """Log-likelihood of the model on the columns ``keep`` (same rows, weights, offset)."""
+    from ..kernel import log_likelihood
+    from ..solvers.newton import fit_newton
+
+    d = res.design
+    m = res.model
+    off = m.offset if m.offset is not None else np.zeros(d.nobs)
+    if not keep:
+        return float(log_likelihood(np.zeros((d.nobs, 0)), d.y, np.zeros(0), off, m.weights))
+    X = d.X[:, keep]
+    scale = res.fit_info.column_scale
+    if scale is not None:
+        X = X / scale[keep]
+    icpt = keep.index(d.intercept_index) if d.intercept_index in keep else None
+    fit = fit_newton(X, d.y, offset=m.offset, weights=m.weights, intercept_index=icpt)
+    if not fit.converged:
+        names = [d.column_names[j] for j in keep]
+        warn(f"the reduced model on {', '.join(names)} did not converge ({fit.message}); its likelihood-ratio "
+             "statistic may be wrong", ConvergenceWarning)
+    return float(fit.loglik)
+
+
+def _chi2_p(stat: float, df: int) -> float:
+    from scipy.special import chdtrc
+
+    return float(chdtrc(df, max(stat, 0.0)))
+
+
+def _wald(b, V, L) -> float:
+    d = L @ b
+    return float(d @ np.linalg.solve(L @ V @ L.T, d))
+
+
+def _conj_comp(X: np.ndarray, Z: np.ndarray, ip: np.ndarray) -> np.ndarray:
+    """car's ``ConjComp`` (G. Monette): the part of span(Z) conjugate to X w.r.t. ``ip``."""
+    from scipy.linalg import qr
+
+    M = Z.T @ ip @ X
+    Q, R, _ = qr(M, pivoting=True)
+    tol = max(M.shape) * np.finfo(float).eps * (abs(R[0, 0]) if R.size else 0.0)
+    rank = int(np.sum(np.abs(np.diag(R)) > tol)) if R.size else 0
+    if rank == 0:
+        return Z
+    return Z @ Q[:, rank:]
+
+
+def anova(res, type: int = 2, test: str = "lr") -> pd.DataFrame:  # noqa: A002
+    """Term tests; a DataFrame indexed by term with ``statistic``, ``df``, ``p``."""
+    if type in ("II", "2"):
+        type = 2  # noqa: A001
+    if type in ("III", "3"):
+        type = 3  # noqa: A001
+    if type not in _TYPES:
+        raise OptionError(f"type={type!r} is not valid; choose 2 (marginality respected, car's default) or 3")
+    test = test.lower() if isinstance(test, str) else test
+    if test not in _TESTS:
+        raise OptionError(f"test={test!r} is not valid; choose 'lr' (likelihood ratio) or 'wald'")
+    terms = model_terms(res.design)
+    if not terms:
+        raise OptionError("the model has no terms besides the intercept; there is nothing to test")
+    b = res.params.to_numpy()
+    k = len(b)
+    if test == "lr":
+        res._require_mle("likelihood-ratio tests")
+    else:
+        V = res.cov_params().to_numpy()
+        if not np.all(np.isfinite(V)):
+            from ..exceptions import NotFittedError
+
+            raise NotFittedError("the coefficient covariance is not finite (separation?); use test='lr'")
+    rows = []
+    if type == 3 and test == "wald" and res.design.intercept_index is not None:
+        j = res.design.intercept_index
+        rows.append(("Intercept", _wald(b, V, np.eye(k)[[j]]), 1))
+    for i, (name, cols, _) in enumerate(terms):
+        if type == 3:
+            if test == "wald":
+                stat = _wald(b, V, np.eye(k)[cols])
+            else:
+                keep = [j for j in range(k) if j not in cols]
+                stat = 2.0 * (res.llf - _refit_loglik(res, keep))
+            rows.append((name, stat, len(cols)))
+            continue
+        rel_cols = [j for r in _relatives(i, terms) for j in terms[r][1]]
+        if test == "lr":
+            keep2 = [j for j in range(k) if j not in rel_cols]
+            keep1 = [j for j in keep2 if j not in cols]
+            l2 = res.llf if not rel_cols else _refit_loglik(res, keep2)
+            stat = 2.0 * (l2 - _refit_loglik(res, keep1))
+            rows.append((name, stat, len(cols)))
+        else:
+            eye = np.eye(k)
+            H2 = eye[rel_cols + cols]
+            L = H2 if not rel_cols else _conj_comp(eye[rel_cols].T, H2.T, V).T
+            L = L[~np.all(L == 0, axis=1)]
+            rows.append((name, _wald(b, V, L), L.shape[0]))
+    out = pd.DataFrame(rows, columns=["term", "statistic", "df"]).set_index("term")
+    out["df"] = out["df"].astype(int)
+    out["p"] = [_chi2_p(s, d) for s, d in zip(out["statistic"], out["df"])]
+    out.index.name = None
+    out.attrs.update(type=type, test=test, cov_type=res.cov_type if test == "wald" else "nonrobust")
+    return out
+
+
+def drop1(res) -> pd.DataFrame:
+    """R's ``drop1(fit, test = "Chisq")``: ``df, deviance, aic, lrt, p``; row ``<none>`` first."""
+    res._require_mle("likelihood-ratio tests")
+    terms = model_terms(res.design)
+    k = res.k_params
+    scope = [i for i, t in enumerate(terms) if not any(t[2] < u[2] for u in (x for x in terms))]
+    rows = [("<none>", np.nan, res.deviance, res.aic, np.nan, np.nan)]
+    for i in scope:
+        name, cols, _ = terms[i]
+        keep = [j for j in range(k) if j not in cols]
+        dev = -2.0 * _refit_loglik(res, keep)
+        lrt = max(dev - res.deviance, 0.0)
+        rows.append((name, len(cols), dev, dev + 2.0 * len(keep), lrt, _chi2_p(lrt, len(cols))))
+    out = pd.DataFrame(rows, columns=["term", "df", "deviance", "aic", "lrt", "p"]).set_index("term")
+    out.index.name = None
+    return out
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _label(i: int) -> str:
+    return f"model {i + 1}"
+
+
+def _same_rows(a, b) -> str | None:
+    """Why two results were not fitted to the same rows and response, or None."""
+    da, db = a.design, b.design
+    if da.response_name != db.response_name:
+        return f"different responses ({da.response_name!r} and {db.response_name!r})"
+    if da.event != db.event:
+        return f"different events ({da.response_name} = {da.event!r} and {db.response_name} = {db.event!r})"
+    if da.nobs != db.nobs:
+        return f"different numbers of rows ({da.nobs} and {db.nobs}; missing values in other variables?)"
+    if not (da.row_labels.equals(db.row_labels) and np.array_equal(da.y, db.y)):
+        return "different rows (the same count, but other rows or other response values)"
+    wa, wb = a.model.weights, b.model.weights
+    if (wa is None) != (wb is None) or (wa is not None and not np.array_equal(wa, wb)):
+        return "different weights"
+    oa, ob = a.model.offset, b.model.offset
+    if (oa is None) != (ob is None) or (oa is not None and not np.array_equal(oa, ob)):
+        return "different offsets"
+    return None
+
+
+def _inside(small, big) -> bool:
+    """Whether the column space of ``small``'s design lies inside ``big``'s."""
+    Xs, Xb = small.design.X, big.design.X
+    Q, _ = np.linalg.qr(Xb / np.maximum(np.abs(Xb).max(axis=0), 1e-300))
+    S = Xs / np.maximum(np.abs(Xs).max(axis=0), 1e-300)
+    resid = S - Q @ (Q.T @ S)
+    return bool(np.all(np.linalg.norm(resid, axis=0) <= 1e-8 * np.maximum(np.linalg.norm(S, axis=0), 1.0)))
+
+
+def compare(*models) -> pd.DataFrame:
+    """Nested likelihood-ratio tests in R ``anova(m0, m1, ..., test = "Chisq")``'s layout.
+
+    Columns ``df_resid, deviance, df, stat, p, aic, bic``, one row per model in the order
+    given (``df``, ``stat``, ``p`` compare each model with the one before it). Models of the
+    same response on the same rows that are not nested get ``aic`` and ``bic`` only, with a
+    note in ``.attrs["note"]``.
+    """
+    if len(models) == 1 and isinstance(models[0], (list, tuple)):
+        models = tuple(models[0])
+    if len(models) < 2:
+        raise OptionError("compare() needs at least two fitted models")
+    for i, m in enumerate(models):
+        if not hasattr(m, "design") or not hasattr(m, "llf"):
+            raise OptionError(f"{_label(i)} is a {type(m).__name__}, not a fitted statlogit model")
+        m._require_mle("likelihood-ratio tests")
+    for i in range(1, len(models)):
+        why = _same_rows(models[0], models[i])
+        if why:
+            raise OptionError(
+                f"model 1 and {_label(i)} cannot be compared: {why}. Fit both to the same rows (drop the rows "
+                "with missing values in either model's variables first)"
+            )
+    nested = True
+    for i in range(1, len(models)):
+        a, b = models[i - 1], models[i]
+        small, big = (a, b) if a.k_params <= b.k_params else (b, a)
+        if not _inside(small, big):
+            nested = False
+        elif small.k_params == big.k_params:
+            raise OptionError(
+                f"{_label(i - 1)} and {_label(i)} span the same columns (the same model); there is nothing to test"
+            )
+    table = pd.DataFrame(
+        {
+            "df_resid": [m.df_resid for m in models],
+            "deviance": [m.deviance for m in models],
+        },
+        index=[f"{_label(i)}: {m.formula or ', '.join(m.names)}" for i, m in enumerate(models)],
+    )
+    if nested:
+        df = -np.diff(table["df_resid"].to_numpy()).astype(float)
+        dev = -np.diff(table["deviance"].to_numpy())
+        stat = dev * np.sign(df)
+        table["df"] = np.r_[np.nan, df]
+        table["stat"] = np.r_[np.nan, dev]
+        table["p"] = np.r_[np.nan, [_chi2_p(s, abs(int(d))) for s, d in zip(stat, df)]]
+    table["aic"] = [m.aic for m in models]
+    table["bic"] = [m.bic for m in models]
+    if not nested:
+        table.attrs["note"] = (
+            "the models are not nested (no column space lies inside the other's), so no likelihood-ratio test "
+            "applies; compare them by AIC and BIC (smaller is better)"
+        )
+    return table

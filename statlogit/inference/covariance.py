@@ -22,6 +22,7 @@ import numpy as np
 
 from ..config import COV_TYPES
 from ..exceptions import DataError, OptionError, StatlogitWarning, warn
+
 #: Names shown in tables and sentences.
 COV_LABELS = {
     "nonrobust": "model-based (inverse information)",

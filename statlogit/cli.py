@@ -6,6 +6,7 @@
     statlogit fit DATA.csv "FORMULA" [--method newton|gd|sgd|firth] [--event LEVEL]
                   [--units NAME=K ...] [--alpha 0.05] [--threshold 0.5] [--wald]
                   [--report OUT.html|OUT.md|OUT.txt] [--json OUT.json]
+                  [--cov HC0|HC1|HC2|HC3] [--cluster COLUMN] [--anova]
     statlogit demo [--out DIR]                  # write the Pima example reports to DIR
 
 ``fit`` prints the model summary and the assumption table; ``--report`` writes the full
@@ -14,7 +15,8 @@ report (format from the suffix) and ``--json`` every number of it (structure:
 too), Parquet (``.parquet``/``.pq``, needs pyarrow). Bad input gives one line on stderr
 naming the problem and exit status 2; an unexpected internal error gives one line naming it,
 with a request to report it, and exit status 1 (never a traceback). A progress bar is shown
-for profile intervals when stderr is a terminal.
+for profile intervals when stderr is a terminal. ``--cov HC1`` gives robust standard errors and ``--cluster COLUMN``
+cluster-robust ones (R sandwich's definitions); ``--anova`` prints the type II term tests.
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--report", metavar="OUT", help="write the full report: OUT.html, OUT.md or OUT.txt")
     f.add_argument("--json", metavar="OUT.json", help="write every number of the report as JSON")
     f.add_argument("--sep", default=None, help="CSV field separator (default: guessed from the suffix)")
+    f.add_argument("--cov", default=None, metavar="TYPE",
+                   help="robust standard errors: HC0, HC1, HC2 or HC3 (default: model-based)")
+    f.add_argument("--cluster", default=None, metavar="COLUMN",
+                   help="cluster-robust standard errors with the clusters in COLUMN")
+    f.add_argument("--anova", action="store_true",
+                   help="print type II term tests (likelihood ratio; Wald with --cov/--cluster)")
     d = sub.add_parser("demo", help="write the bundled Pima example reports (HTML, Markdown, text, JSON)",
                        description=f"Fit {PIMA_FORMULA} on the bundled Pima data and write its reports.")
     d.add_argument("--out", default="reports", help="output directory (default: ./reports)")
@@ -124,11 +132,12 @@ def _event_value(event: str | None):
     return event
 
 
-def _fit(frame, formula: str, method: str, event: str | None, progress: bool):
+def _fit(frame, formula: str, method: str, event: str | None, progress: bool, **cov):
     import statlogit as sl
     from statlogit.exceptions import ResponseError
 
     options = {"progress": progress} if method in ("gd", "sgd") else {}
+    options.update(cov)
     value = _event_value(event)
     try:
         return sl.logit(formula, data=frame, method=method, event=value, **options)
@@ -144,6 +153,10 @@ def _fit(frame, formula: str, method: str, event: str | None, progress: bool):
 def _print_summary(res, ci_method: str, alpha: float, progress: bool) -> None:
     from .exceptions import NotFittedError
 
+    if ci_method == "profile" and res.cov_type != "nonrobust":
+        print(f"statlogit: note: Wald intervals shown (profile-likelihood intervals cannot use the "
+              f"{res.cov_type} covariance)", file=sys.stderr)
+        ci_method = "wald"
     if ci_method == "profile":
         status = str(getattr(res.separation, "status", "none"))
         try:
@@ -180,8 +193,9 @@ def run_fit(args, progress: bool) -> int:
         raise CommandError(f"--threshold {args.threshold:g} must be between 0 and 1")
     if not 0 < args.alpha < 1:
         raise CommandError(f"--alpha {args.alpha:g} must be between 0 and 1 (0.05 for 95% intervals)")
+    cov = _cov_options(args)
     frame = read_table(args.data, args.sep)
-    res = _fit(frame, args.formula, args.method, args.event, progress)
+    res = _fit(frame, args.formula, args.method, args.event, progress, **cov)
     known = set(res.names) | {t.variable for t in res.design.terms if t.variable}
     unknown = [name for name in units if name not in known]
     if unknown:
@@ -189,6 +203,8 @@ def run_fit(args, progress: bool) -> int:
                            f"({', '.join(sorted(known - {'Intercept'}))})")
     ci_method = "wald" if args.wald else "profile"
     _print_summary(res, ci_method, args.alpha, progress)
+    if args.anova:
+        _print_anova(res)
     if args.report or args.json:
         report = res.report(units=units, alpha=args.alpha, ci_method=ci_method, threshold=args.threshold,
                             data=frame, progress=progress, plots=bool(args.report))
@@ -197,6 +213,32 @@ def run_fit(args, progress: bool) -> int:
                 _write(report, path)
                 print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _cov_options(args) -> dict:
+    if args.cluster is not None:
+        if args.cov not in (None, "cluster"):
+            raise CommandError(f"--cov {args.cov} and --cluster {args.cluster} conflict: --cluster gives "
+                               "cluster-robust standard errors; drop --cov")
+        return {"cov_type": "cluster", "groups": args.cluster}
+    if args.cov is not None:
+        if args.cov == "cluster":
+            raise CommandError("--cov cluster needs the clusters: use --cluster COLUMN")
+        return {"cov_type": args.cov}
+    return {}
+
+
+def _print_anova(res) -> None:
+    from .report.content import p_text
+
+    test = "lr" if res.cov_type == "nonrobust" else "wald"
+    table = res.anova(type=2, test=test)
+    how = "likelihood-ratio" if test == "lr" else f"Wald, {res.cov_label}"
+    print()
+    print(f"Term tests (type II, {how})")
+    w = max(len(str(t)) for t in table.index)
+    for term, row in table.iterrows():
+        print(f"  {str(term):<{w}}  chi2 = {row['statistic']:10.4f}  df = {int(row['df'])}  {p_text(row['p'])}")
 
 
 def write_demo(out: str | Path, progress: bool = False) -> list[Path]:

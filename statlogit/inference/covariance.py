@@ -25,12 +25,12 @@ from ..exceptions import DataError, OptionError, StatlogitWarning, warn
 
 #: Names shown in tables and sentences.
 COV_LABELS = {
-    "nonrobust": "model-based (inverse information)",
-    "HC0": "robust HC0 (sandwich::vcovHC)",
-    "HC1": "robust HC1 (sandwich::vcovHC)",
-    "HC2": "robust HC2 (sandwich::vcovHC)",
-    "HC3": "robust HC3 (sandwich::vcovHC)",
-    "cluster": "cluster-robust (sandwich::vcovCL, HC1)",
+    "nonrobust": "model-based covariance (inverse information)",
+    "HC0": "robust covariance HC0 (sandwich::vcovHC)",
+    "HC1": "robust covariance HC1 (sandwich::vcovHC)",
+    "HC2": "robust covariance HC2 (sandwich::vcovHC)",
+    "HC3": "robust covariance HC3 (sandwich::vcovHC)",
+    "cluster": "cluster-robust covariance (sandwich::vcovCL, HC1)",
 }
 #: Fewer clusters than this: the cluster-robust covariance is known to be biased downwards.
 FEW_CLUSTERS = 20
@@ -52,7 +52,7 @@ def check_cov_type(cov_type) -> str:
 def cov_label(cov_type: str, n_groups: int | None = None) -> str:
     label = COV_LABELS[cov_type]
     if cov_type == "cluster" and n_groups is not None:
-        label += f", {n_groups} clusters"
+        label = label[:-1] + f"; {n_groups} clusters)"
     return label
 
 

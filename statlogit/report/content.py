@@ -98,6 +98,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         ("Observations", common["observations"]),
         ("Events", f"{n_events} of {res.nobs} ({100 * n_events / res.nobs:.1f}%)"),
         ("Method", common["method"]),
+        ("Covariance", res.cov_label),
     ]
     epv = c.run("Events per variable", res.events_per_variable)
     epv_value = _scalar(epv)
@@ -117,6 +118,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         "separation": None if sep is None else {
             "status": str(getattr(sep, "status", "")), "predictors": [str(p) for p in getattr(sep, "predictors", [])],
             "message": str(getattr(sep, "message", ""))},
+        "cov_type": res.cov_type, "n_clusters": res.n_groups,
     }
     if not res.converged:
         c.notes.append(f"The fit did not converge ({res.fit_info.message}); estimates are not maximum-likelihood.")
@@ -161,7 +163,9 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         Table(ors_shown, {"per": str, "odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}, labels,
               f"Odds ratios ({level} {ci_name} CI; per: the increment, or the level against the reference)"),
         Para(f"p-values from Wald z tests; {ci_name} confidence intervals. The intercept row of the "
-             "odds-ratio table is the odds of the event when every predictor is 0." + _conditional_note(res), "note"),
+             "odds-ratio table is the odds of the event when every predictor is 0." + _conditional_note(res)
+             + (f" Standard errors use the {res.cov_label}." if res.cov_type != "nonrobust" else ""),
+             "note"),
         Bullets(sentences),
     ]
     if conditional is not None and len(conditional):
@@ -186,6 +190,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     data_out["sentences"] = sentences
     data_out["conditional_odds_ratios"] = (None if conditional is None else
                                            [{str(k2): _plain(v) for k2, v in r.items()} for _, r in conditional.iterrows()])
+    sections.append(_inference_section(res, alpha, level, c, data_out))
 
     # ------------------------------------------------------------- fit
     lr = res.lr_test()
@@ -325,6 +330,32 @@ def _conditional_note(res) -> str:
 
 def _power_text(v) -> str:
     return v if isinstance(v, str) else fmt_num(v)
+
+
+def _inference_section(res, alpha, level, c, data_out) -> Section:
+    """Term tests (car::Anova type II) and average marginal effects, with the covariance used."""
+    test = "lr" if res.cov_type == "nonrobust" else "wald"
+    blocks = []
+    terms = c.run("Term tests", lambda: res.anova(type=2, test=test))
+    data_out["term_tests"] = None
+    if terms is not None:
+        how = ("likelihood-ratio" if test == "lr" else f"Wald, {res.cov_label}")
+        blocks.append(Table(terms, {"statistic": fmt_num, "df": lambda v: f"{int(v)}", "p": fmt_p},
+                            {"statistic": "chi2"}, f"Term tests (type II, {how})", index_label="term"))
+        data_out["term_tests"] = {"type": 2, "test": test, "table": _records(terms, "term")}
+    me = c.run("Marginal effects", lambda: res.marginal_effects(alpha=alpha))
+    data_out["marginal_effects"] = None
+    if me is not None:
+        lo_lab, hi_lab = f"{100 * alpha / 2:g}%", f"{100 * (1 - alpha / 2):g}%"
+        blocks.append(Table(me, COEF_FORMATS | {"effect": fmt_num}, {"effect": "effect", "se": "SE", "lower": lo_lab,
+                            "upper": hi_lab}, f"Average marginal effects on the probability ({level} CI)",
+                            index_label="variable"))
+        blocks.append(Para("Average over the rows used of the change in the probability of the event per unit "
+                           "of a numeric variable (derivative through every term containing it), or from the "
+                           "reference level to each factor level; delta-method standard errors with the "
+                           f"{res.cov_label}.", "note"))
+        data_out["marginal_effects"] = {"kind": "average", "table": _records(me, "term")}
+    return Section("Term tests and marginal effects", blocks, "inference")
 
 
 def p_text(p) -> str:

@@ -62,6 +62,7 @@ class Summary:
             ("Event (coded 1)", f"{d.event_label()}  (vs {d.non_event}; {d.response_coding})"),
             ("Observations", facts["observations"]),
             ("Method", facts["method"]),
+            ("Covariance", res.cov_label),
             ("Log-likelihood", f"{res.llf:.3f}  (null {res.llnull:.3f})"),
             ("LR test vs null", f"chi2 = {lr['stat']:.3f} on {int(lr['df'])} df, p = {fmt_p(lr['p'])}"),
             ("Pseudo-R2", f"McFadden {r2['mcfadden']:.4f}, Nagelkerke {r2['nagelkerke']:.4f}, "
@@ -70,6 +71,8 @@ class Summary:
         ]
         notes = [f"{'Profile-likelihood' if ci_method == 'profile' else 'Wald'} {100 * (1 - alpha):g}% "
                  "confidence intervals; p-values from Wald z tests."]
+        if res.cov_type != "nonrobust":
+            notes.append(f"Standard errors, z, p and Wald intervals use the {res.cov_label}.")
         if not res.converged:
             notes.append(f"Warning: the fit did not converge ({res.fit_info.message}).")
         sep = res.fit_info.separation

@@ -273,3 +273,41 @@ def test_no_warnings_from_inference(infert_fit):
         infert_fit.marginal_effects()
         infert_fit.anova(type=3)
         infert_fit.drop1()
+
+
+# ------------------------------------------------------------------ summary, report, CLI
+
+
+def test_summary_and_report_name_the_covariance(infert):
+    rob = sl.logit(INFERT, infert, cov_type="cluster", groups="stratum")
+    text = str(rob.summary())
+    assert "Covariance:" in text and "cluster-robust covariance (sandwich::vcovCL, HC1; 83 clusters)" in text
+    assert "model-based covariance" in str(sl.logit(INFERT, infert).summary())
+    rep = rob.report(plots=False)  # profile CIs are refused under robust: the report falls back to Wald
+    d = rep.data
+    assert d["ci_method"] == "wald" and any("profile-likelihood" in n for n in d["notes"])
+    assert d["model"]["cov_type"] == "cluster" and d["model"]["n_clusters"] == 83
+    se = {c["term"]: c["se"] for c in d["coefficients"]}
+    np.testing.assert_allclose([se[n] for n in rob.names], rob.bse, rtol=1e-14)
+    tt = {r["term"]: r for r in d["term_tests"]["table"]}
+    assert d["term_tests"]["test"] == "wald"
+    np.testing.assert_allclose(tt["age"]["statistic"], rob.zvalues["age"] ** 2, rtol=1e-12)
+    me = {r["term"]: r["effect"] for r in d["marginal_effects"]["table"]}
+    np.testing.assert_allclose(me["education[12+ yrs]"], rob.marginal_effects().loc["education[12+ yrs]", "effect"])
+
+
+def test_cli_cov_cluster_anova(capsys):
+    from statlogit.cli import main
+
+    path = str(DATA / "infert.csv")
+    code = main(["fit", path, INFERT, "--cluster", "stratum", "--anova"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "cluster-robust covariance" in out and "Term tests (type II, Wald" in out
+    assert "Wald intervals shown" in err
+    assert main(["fit", path, INFERT, "--cov", "HC1", "--cluster", "stratum"]) == 2
+    assert "conflict" in capsys.readouterr().err
+    assert main(["fit", path, INFERT, "--cov", "HC7"]) == 2
+    assert "cov_type='HC7' is not valid" in capsys.readouterr().err
+    assert main(["fit", path, INFERT, "--anova"]) == 0
+    assert "Term tests (type II, likelihood-ratio)" in capsys.readouterr().out

@@ -114,7 +114,10 @@ def resolve_groups(groups, model) -> np.ndarray:
             f"{what} has {missing} missing value(s) among the {n} rows used; fill them or drop those rows "
             "before fitting"
         )
-    codes, _ = pd.factorize(values, sort=True)
+    try:
+        codes, _ = pd.factorize(values, sort=True)
+    except TypeError:  # labels of mixed types (numbers and text) cannot be sorted; order is irrelevant
+        codes, _ = pd.factorize(values, sort=False)
     return codes.astype(np.intp)
 
 
@@ -155,7 +158,9 @@ def sandwich(X, y, p, bread, cov_type: str, *, weights=None, groups=None, column
             omega = w[s : s + _BLOCK] * (y[s : s + _BLOCK] - pb) ** 2
             if cov_type in ("HC2", "HC3"):
                 h = pb * (1.0 - pb) * np.einsum("ij,ij->i", Xb @ bread, Xb)
-                omega = omega / (1.0 - h) ** (1 if cov_type == "HC2" else 2)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    # a row with leverage 1 makes HC2/HC3 infinite, as in R (sandwich gives Inf/NaN)
+                    omega = omega / (1.0 - h) ** (1 if cov_type == "HC2" else 2)
             meat += Xb.T @ (Xb * omega[:, None])
         if cov_type == "HC1":
             meat *= n / (n - k)
@@ -177,6 +182,8 @@ def sandwich(X, y, p, bread, cov_type: str, *, weights=None, groups=None, column
             meat *= (n - 1) / (n - k)
     else:
         raise OptionError(f"internal: no sandwich for cov_type={cov_type!r}")
+    if not np.all(np.isfinite(meat)):
+        return np.full((k, k), np.inf)  # leverage 1 under HC2/HC3: no finite estimate
     V = bread @ meat @ bread
     return (V + V.T) / 2
 

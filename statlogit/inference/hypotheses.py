@@ -38,7 +38,7 @@ class WaldTest:
 
         what = " and ".join(self.hypothesis)
         return (f"Wald test of {what}: chi-square = {self.stat:.4g} on {self.df} df, p = {fmt_p(self.p)} "
-                f"({self.cov_type} covariance).")
+                f"({'model-based' if self.cov_type == 'nonrobust' else self.cov_type} covariance).")
 
     def __repr__(self) -> str:
         return f"<WaldTest stat={self.stat:.6g} df={self.df} p={self.p:.6g}>"

@@ -165,18 +165,32 @@ def _effects_at(res, frame, X, variables, kind, w, off):
     else:
         p = expit(X @ b + (0.0 if off is None else off))
         v = p * (1.0 - p)
+    plain_sums = None
     for var in variables:
+        if var.kind == "numeric" and var.plain is not None and kind == "average":
+            # D = e_j: effect mean(v) b_j, gradient b_j mean(v (1-2p) x) + mean(v) e_j (no n x k work)
+            if plain_sums is None:
+                plain_sums = (float(_wmean(v, w)), _wmean(X * (v * (1.0 - 2.0 * p))[:, None], w))
+            mv, m1 = plain_sums
+            j = var.plain
+            grad = b[j] * m1
+            grad[j] += mv
+            out.append((var.name, mv * b[j], grad))
+            continue
+        if var.kind == "numeric" and kind == "at_means":
+            if var.plain is not None:
+                Dbar = np.zeros(len(b))
+                Dbar[var.plain] = 1.0
+            else:
+                Dbar = _wmean(_derivative(res, frame, var), w)
+            s = float(Dbar @ b)
+            out.append((var.name, v1 * s, v1 * (1.0 - 2.0 * pbar) * s * xbar + v1 * Dbar))
+            continue
         if var.kind == "numeric":
             D = _derivative(res, frame, var)
-            if kind == "at_means":
-                Dbar = _wmean(D, w)
-                s = float(Dbar @ b)
-                out.append((var.name, v1 * s, v1 * (1.0 - 2.0 * pbar) * s * xbar + v1 * Dbar))
-            else:
-                s = D @ b
-                eff = float(_wmean(v * s, w))
-                grad = _wmean((v * (1.0 - 2.0 * p) * s)[:, None] * X + v[:, None] * D, w)
-                out.append((var.name, eff, grad))
+            s = D @ b
+            grad = _wmean((v * (1.0 - 2.0 * p) * s)[:, None] * X + v[:, None] * D, w)
+            out.append((var.name, float(_wmean(v * s, w)), grad))
             continue
         X_ref = _design(res, frame.assign(**{var.name: _constant(frame, var, var.reference)}))
         for level in var.levels:
@@ -270,7 +284,8 @@ def marginal_effects(res, kind: str = "average", at: dict | None = None, variabl
     alpha = _check_alpha(alpha)
     all_vars = model_variables(res)
     chosen = _select(all_vars, variables)
-    frame = _used_frame(res)
+    needs_data = at is not None or any(v.kind != "numeric" or v.plain is None for v in chosen)
+    frame = _used_frame(res) if needs_data else None
     grid = _at_grid(at, all_vars, frame)
     w = res.model.weights
     off = res.model.offset

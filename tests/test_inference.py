@@ -350,3 +350,18 @@ def test_factor_interaction_type2_and_effects(load_case):
     p = res.fittedvalues.to_numpy()
     slope = b["smoke"] + sum(b[f"race[T.{lv}]:smoke"] * (rows["race"] == lv).to_numpy() for lv in ("other", "white"))
     np.testing.assert_allclose(me.loc["smoke", "effect"], np.mean(p * (1 - p) * slope), rtol=1e-9)
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+def test_marginal_effects_agree_with_statsmodels(pima, at):
+    """statsmodels' Logit.get_margeff (dydx, at='overall' / 'mean') on a plain numeric model."""
+    import statsmodels.api as sm
+
+    cols = ["glucose", "mass", "age", "pedigree"]
+    rows = pima.dropna(subset=cols)
+    res = sl.logit("diabetes ~ " + " + ".join(cols), rows)
+    smr = sm.Logit((rows["diabetes"] == "pos").astype(float), sm.add_constant(rows[cols])).fit(disp=0)
+    sme = smr.get_margeff(at=at)
+    ours = res.marginal_effects(kind="average" if at == "overall" else "at_means")
+    np.testing.assert_allclose(ours["effect"], sme.margeff, rtol=1e-6)
+    np.testing.assert_allclose(ours["se"], sme.margeff_se, rtol=1e-5)  # statsmodels' numerical Jacobian

@@ -365,3 +365,14 @@ def test_marginal_effects_agree_with_statsmodels(pima, at):
     ours = res.marginal_effects(kind="average" if at == "overall" else "at_means")
     np.testing.assert_allclose(ours["effect"], sme.margeff, rtol=1e-6)
     np.testing.assert_allclose(ours["se"], sme.margeff_se, rtol=1e-5)  # statsmodels' numerical Jacobian
+
+
+def test_vcov_vif_is_model_based_under_robust_cov(infert_fit):
+    pd.testing.assert_frame_equal(infert_fit.with_cov("HC3").vif(basis="vcov"), infert_fit.vif(basis="vcov"))
+
+
+def test_firth_lr_term_tests_refused(infert):
+    res = sl.logit("case ~ age + parity + induced", infert, method="firth")
+    with pytest.raises(OptionError, match="Firth fit use test='wald'"):
+        res.anova()
+    assert res.anova(test="wald").shape == (3, 3)

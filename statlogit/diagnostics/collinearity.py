@@ -147,7 +147,8 @@ def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
         from ._common import require_finite_fit
 
         require_finite_fit(res, "vif(basis='vcov')")
-        V = np.asarray(res._cov)[np.ix_(keep, keep)]
+        model_based = res if getattr(res, "cov_type", "nonrobust") == "nonrobust" else res.with_cov("nonrobust")
+        V = np.asarray(model_based._cov)[np.ix_(keep, keep)]  # car::vif uses vcov(fit), never a sandwich
         if not np.all(np.isfinite(V)):
             raise DiagnosticError("the covariance matrix of the coefficients is not finite; use basis='design'")
         R = _corr(V, names)

@@ -116,6 +116,9 @@ def anova(res, type: int = 2, test: str = "lr") -> pd.DataFrame:  # noqa: A002
     b = res.params.to_numpy()
     k = len(b)
     if test == "lr":
+        if res.method == "firth":
+            raise OptionError("likelihood-ratio term tests need the unpenalized maximum likelihood; for a Firth fit "
+                              "use test='wald' (or refit with method='newton')")
         res._require_mle("likelihood-ratio tests")
     else:
         V = res.cov_params().to_numpy()

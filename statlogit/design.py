@@ -521,11 +521,3 @@ def linear_constraint(spec, names: list[str]):
         ) from exc
     return np.asarray(lc.coefs, dtype=float), np.asarray(lc.constants, dtype=float).reshape(-1)
 
-
-def formula_term_order(design: Design) -> list[str]:
-    """Term names in the order the formula wrote them (patsy's design groups them otherwise)."""
-    if design.formula is None:
-        return list(design.column_names)
-    import patsy
-
-    return [t.name() for t in patsy.ModelDesc.from_formula(design.formula).rhs_termlist]

@@ -40,10 +40,7 @@ def model_terms(design) -> list[tuple[str, list[int], frozenset]]:
         if not term.factors:
             continue
         out.append((term.name(), list(range(sl.start, sl.stop)), frozenset(term.factors)))
-    from ..design import formula_term_order
-
-    order = {name: i for i, name in enumerate(formula_term_order(design))}
-    return sorted(out, key=lambda t: order.get(t[0], len(order)))
+    return out  # the design keeps R's term order (main effects as written, then interactions)
 
 
 def _relatives(i: int, terms) -> list[int]:

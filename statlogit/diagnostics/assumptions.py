@@ -227,7 +227,8 @@ def _independence():
         "not checked",
         "Confirm each row is a separate, independent subject. Repeated measures, clustering (patients "
         "within hospitals, pupils within schools), matched designs or time series violate it: use "
-        "cluster-robust standard errors, GEE, a mixed model or conditional logistic regression.",
+        "cluster-robust standard errors (res.with_cov('cluster', groups='clinic'); CLI --cluster clinic), "
+        "GEE, a mixed model or conditional logistic regression.",
     )
 
 

@@ -376,3 +376,11 @@ def test_firth_lr_term_tests_refused(infert):
     with pytest.raises(OptionError, match="Firth fit use test='wald'"):
         res.anova()
     assert res.anova(test="wald").shape == (3, 3)
+
+
+def test_hc1_needs_residual_df():
+    df = pd.DataFrame({"y": [0, 1, 0, 1], "x": [1.0, 2.0, 3.0, 1.5], "z": [0.0, 1.0, 1.0, 0.2], "g": [1, 1, 2, 2]})
+    res = sl.logit("y ~ x + z", df)
+    assert np.all(np.isfinite(res.with_cov("HC0").bse))
+    with pytest.warns(sl.SeparationWarning), pytest.raises(DataError, match=r"needs more rows \(4\) than coefficients \(4\)"):
+        sl.logit("y ~ x * z", df, cov_type="HC1")  # saturated, so also separated

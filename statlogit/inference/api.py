@@ -40,7 +40,16 @@ class InferenceMixin:
         return cov_label(self.cov_type, self.n_groups)
 
     def _check_cov(self) -> None:
-        """Refuse a cluster covariance without groups; warn when the clusters are few."""
+        """Refuse a cluster covariance without groups (or HC1 without residual df); warn when the
+        clusters are few."""
+        if self.cov_type in ("HC1", "cluster"):
+            from ..exceptions import DataError
+
+            w = self.model.weights
+            n = self.nobs if w is None else float(w.sum())
+            if n <= self.k_params:
+                raise DataError(f"cov_type={self.cov_type!r} scales by (n-1)/(n-k) or n/(n-k) and needs more rows "
+                                f"({n:g}) than coefficients ({self.k_params}); use HC0 or fewer predictors")
         if self.cov_type != "cluster":
             return
         from ..exceptions import OptionError

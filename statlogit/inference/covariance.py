@@ -148,6 +148,9 @@ def sandwich(X, y, p, bread, cov_type: str, *, weights=None, groups=None, column
     n_rows, k = X.shape
     w = np.ones(n_rows) if weights is None else weights
     n = float(w.sum())
+    if n <= k and (cov_type == "HC1" or (cov_type == "cluster" and cluster_type == "HC1")):
+        raise DataError(f"{cov_type} scales by (n-1)/(n-k) or n/(n-k) and needs more rows ({n:g}) than "
+                        f"coefficients ({k}); use HC0 or fewer predictors")
     if cov_type in ("HC0", "HC1", "HC2", "HC3"):
         meat = np.zeros((k, k))
         for s in range(0, n_rows, _BLOCK):

@@ -152,7 +152,7 @@ def ordinal_pieces(
         ll += float(lt.sum())
         is_up = y_b == lower_of     # (J, m): zeta_j is this row's upper limit
         is_lo = y_b == upper_of     # (J, m): zeta_j is this row's lower limit
-        # One product [s; C] X_b: s gives the beta score, C[j] the beta-zeta_j information.
+        # rhs[0] gives the beta score, rhs[1 + j] the beta-zeta_j information.
         rhs = np.empty((1 + J, m)) if need_hessian else np.empty((1, m))
         np.subtract(Fma, Fb, out=rhs[0])
         score[p:] += (is_up * (Fma + q)).sum(axis=1) - (is_lo * (Fb + q)).sum(axis=1)
@@ -172,10 +172,12 @@ def ordinal_pieces(
             Xs = buf[:m]
             np.multiply(X_b.T, v, out=Xs.T)
             hbb = dsyrk(1.0, Xs.T, beta=1.0, c=hbb, trans=0, lower=0, overwrite_c=1)
-        G = rhs @ X_b
-        score[:p] -= G[0]
+        # one gemv per row of rhs: OpenBLAS's threaded gemm on this thin shape stalls on a busy
+        # machine (see multinomial_kernel._gemv_note)
+        score[:p] -= X_b.T @ rhs[0]
         if need_hessian:
-            info[p:, :p] += G[1:]
+            for j in range(J):
+                info[p + j, :p] += X_b.T @ rhs[1 + j]
     if need_hessian:
         info[:p, :p] = _sym(hbb)
         info[:p, p:] = info[p:, :p].T

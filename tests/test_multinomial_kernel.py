@@ -90,3 +90,16 @@ def test_bad_theta_shape_is_refused():
     X, y, theta, K = _random_case(6)
     with pytest.raises(ValueError, match="expected"):
         multinomial_probabilities(X, theta[:-1], K)
+
+
+def test_two_levels_is_the_binary_logit():
+    from statlogit.kernel import loglik_score_information
+
+    X, y, theta, K = _random_case(7, K=2)
+    ll, score, info = multinomial_pieces(X, y, theta)
+    ll_b, score_b, info_b = loglik_score_information(X, y.astype(float), theta)
+    assert ll == pytest.approx(ll_b, rel=1e-13)
+    np.testing.assert_allclose(score, score_b, rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(info, info_b, rtol=1e-11, atol=1e-12)
+    with pytest.raises(ValueError, match="outside 0..1"):
+        multinomial_pieces(X, np.r_[y[:-1], 2], theta)

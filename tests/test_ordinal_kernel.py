@@ -195,3 +195,27 @@ def test_nominal_refits_reproduce_clm_nominal_test():
         assert len(columns[term]) * (3 - 2) == df
         assert ll_n == pytest.approx(ll_ref, rel=0, abs=1e-7)
         assert 2 * (ll_n - ll) == pytest.approx(lrt, rel=0, abs=1e-5)
+
+
+def test_two_levels_is_the_binary_logit_with_the_sign_of_polr():
+    from statlogit.kernel import loglik_score_information
+
+    X, y, theta, K = _random_case(8, K=2)
+    beta, zeta = theta[:3], theta[3:]
+    ll, score, info = ordinal_pieces(X, y, theta)
+    X1 = np.column_stack([np.ones(len(y)), X])   # P(Y = 1) = expit(x'beta - zeta)
+    ll_b, score_b, info_b = loglik_score_information(X1, y.astype(float), np.r_[-zeta, beta])
+    assert ll == pytest.approx(ll_b, rel=1e-13)
+    np.testing.assert_allclose(score, np.r_[score_b[1:], -score_b[0]], rtol=1e-11, atol=1e-12)
+    perm = np.r_[1, 2, 3, 0]
+    sign = np.r_[1, 1, 1, -1]
+    np.testing.assert_allclose(info, info_b[np.ix_(perm, perm)] * np.outer(sign, sign), rtol=1e-11, atol=1e-12)
+
+
+def test_codes_outside_the_levels_are_refused():
+    X, y, theta, K = _random_case(9)
+    with pytest.raises(ValueError, match="outside 0..3"):
+        ordinal_pieces(X, np.r_[y[:-1], 4], theta)
+    with pytest.raises(ValueError, match="integer level codes"):
+        ordinal_pieces(X, y + 0.5, theta)
+    assert ordinal_pieces(X, y.astype(float), theta)[0] == ordinal_pieces(X, y, theta)[0]

@@ -38,6 +38,18 @@ from ..kernel import BLOCK_ROWS
 #: such thin shapes stalls for up to a scheduler quantum per call when the cores are busy.
 
 
+def _codes(y, n: int, K: int) -> np.ndarray:
+    """Integer level codes, checked to lie in 0..K-1 (a pure function still refuses nonsense)."""
+    y = np.asarray(y)
+    if y.shape == (n,) and np.issubdtype(y.dtype, np.floating) and np.all(y == np.round(y)):
+        y = y.astype(np.int64)  # whole-number floats (a float design's codes) are accepted
+    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must be {n} integer level codes; got dtype {y.dtype}, shape {y.shape}")
+    if n and (y.min() < 0 or y.max() >= K):
+        raise ValueError(f"y holds codes outside 0..{K - 1} (K={K} levels)")
+    return y
+
+
 def _sym(h):
     return np.triu(h) + np.triu(h, 1).T
 
@@ -115,7 +127,7 @@ def multinomial_pieces(
     if K is None:
         K = theta.size // max(p, 1) + 1
     B = _check_shapes(X, theta, K)
-    y = np.asarray(y)
+    y = _codes(y, n, K)
     J = K - 1
     jj, ll_idx = _pairs(K)
     P = jj.size

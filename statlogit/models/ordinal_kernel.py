@@ -44,6 +44,7 @@ from scipy.linalg.blas import dsyrk
 
 from ..exceptions import ResponseError
 from ..kernel import BLOCK_ROWS, softplus
+from .multinomial_kernel import _codes
 
 
 def _cdf_and_density(t: np.ndarray):
@@ -124,7 +125,7 @@ def ordinal_pieces(
     beta, zeta = _split(theta, p, K)
     if K > 2 and not np.all(np.diff(zeta) > 0):
         return -np.inf, None, None
-    y = np.asarray(y)
+    y = _codes(y, n, K)
     J = K - 1
     ll = 0.0
     score = np.zeros(p + J)
@@ -284,7 +285,7 @@ def ordinal_nominal_pieces(
                          f"{po} ordinary columns, {q} nominal columns and K={K}")
     beta = theta[:po]
     A = theta[po:].reshape(q + 1, J)
-    y = np.asarray(y)
+    y = _codes(y, n, K)
     nz = (q + 1) * J
     ll = 0.0
     s_beta = np.zeros(po)

@@ -59,11 +59,11 @@ def _cdf_and_density(t: np.ndarray):
     return F, Fm, f
 
 
-def _row_terms(a: np.ndarray, b: np.ndarray):
-    """Per-row pieces of log pi for upper/lower limits a > b (either may be infinite)."""
+def _row_terms(a: np.ndarray, b: np.ndarray, c: np.ndarray):
+    """Per-row pieces of log pi for upper/lower limits a > b (either may be infinite) and their
+    gap ``c = a - b``, passed in as a difference of thresholds (exact even when |x'beta| is huge)."""
     _, Fma, fa = _cdf_and_density(a)
     Fb, _, fb = _cdf_and_density(b)
-    c = a - b
     one_minus = -np.expm1(-c)     # 1 - exp(-c), 1 where c = inf
     q = 1.0 / np.expm1(c)         # 0 where c = inf
     R = q / one_minus             # 0 where c = inf
@@ -71,13 +71,14 @@ def _row_terms(a: np.ndarray, b: np.ndarray):
     return loglik, Fma, Fb, fa, fb, q, R
 
 
-def _limits(eta_thr: np.ndarray, y: np.ndarray, K: int):
-    """Upper and lower limits a, b from per-row thresholds minus x'beta, ``eta_thr`` (m, K-1)."""
-    m = eta_thr.shape[0]
+def _limits(thr: np.ndarray, y: np.ndarray, K: int):
+    """Each row's upper and lower threshold (``+inf`` / ``-inf`` at the ends) from per-row
+    thresholds ``thr`` (m, K-1)."""
+    m = thr.shape[0]
     ext = np.empty((m, K + 1))
     ext[:, 0] = -np.inf
     ext[:, K] = np.inf
-    ext[:, 1:K] = eta_thr
+    ext[:, 1:K] = thr
     rows = np.arange(m)
     return ext[rows, y + 1], ext[rows, y]
 
@@ -142,9 +143,10 @@ def ordinal_pieces(
         y_b = y[start:stop]
         m = stop - start
         xb = X_b @ beta
-        a = zext[y_b + 1] - xb
-        b = zext[y_b] - xb
-        lt, Fma, Fb, fa, fb, q, R = _row_terms(a, b)
+        upper, lower = zext[y_b + 1], zext[y_b]
+        a = upper - xb
+        b = lower - xb
+        lt, Fma, Fb, fa, fb, q, R = _row_terms(a, b, upper - lower)
         w_b = None if weights is None else weights[start:stop]
         if w_b is not None:
             lt *= w_b
@@ -185,12 +187,12 @@ def ordinal_pieces(
     return ll, score, info
 
 
-def ordinal_probabilities(X: np.ndarray, theta: np.ndarray, K: int, block_rows: int = BLOCK_ROWS) -> np.ndarray:
+def ordinal_probabilities(X: np.ndarray, theta: np.ndarray, K: int) -> np.ndarray:
     """Category probabilities (n, K) in category order; rows sum to 1 (to rounding).
 
-    ``P(Y = k) = F(a) F(-b) (1 - exp(-(a - b)))`` with ``a = zeta_k - x'beta``, ``b = zeta_{k-1} - x'beta``:
-    accurate in both tails. Zero where ``zeta`` is not increasing is not possible: a non-increasing
-    ``zeta`` is refused with ValueError.
+    ``P(Y = k) = F(a) F(-b) (1 - exp(-(zeta_k - zeta_{k-1})))`` with ``a = zeta_k - x'beta``,
+    ``b = zeta_{k-1} - x'beta``: no subtraction of probabilities, so accurate in both tails.
+    Thresholds that are not strictly increasing are refused with ValueError.
     """
     X = np.asarray(X, dtype=float)
     n, p = X.shape
@@ -205,13 +207,12 @@ def _probabilities(xb: np.ndarray, thresholds: np.ndarray, K: int) -> np.ndarray
     ext = np.empty((n, K + 1))
     ext[:, 0] = -np.inf
     ext[:, K] = np.inf
-    ext[:, 1:K] = thresholds - xb[:, None]
-    a, b = ext[:, 1:], ext[:, :-1]
-    Fa, _, _ = _cdf_and_density(a)
-    _, Fmb, _ = _cdf_and_density(b)
-    with np.errstate(invalid="ignore"):
-        c = a - b
-    return Fa * Fmb * -np.expm1(-c)
+    ext[:, 1:K] = thresholds
+    gap = np.diff(ext, axis=1)  # inf at the ends
+    ext[:, 1:K] -= xb[:, None]
+    Fa, _, _ = _cdf_and_density(ext[:, 1:])
+    _, Fmb, _ = _cdf_and_density(ext[:, :-1])
+    return Fa * Fmb * -np.expm1(-gap)
 
 
 def ordinal_start(y: np.ndarray, K: int, weights: np.ndarray | None = None, p: int = 0) -> np.ndarray:
@@ -304,11 +305,13 @@ def ordinal_nominal_pieces(
         Z[:, 0] = 1.0
         Z[:, 1:] = X_b[:, nominal]
         xb = Xo @ beta
-        a, b = _limits(Z @ A - xb[:, None], y_b, K)
+        thr = Z @ A
+        upper, lower = _limits(thr, y_b, K)
         with np.errstate(invalid="ignore"):
-            if not np.all(a - b > 0):
-                return -np.inf, None, None
-        lt, Fma, Fb, fa, fb, qq, R = _row_terms(a, b)
+            c = upper - lower
+        if not np.all(c > 0):
+            return -np.inf, None, None
+        lt, Fma, Fb, fa, fb, qq, R = _row_terms(upper - xb, lower - xb, c)
         w_b = np.ones(m) if weights is None else weights[start:stop]
         ll += float(w_b @ lt)
         up = np.flatnonzero(y_b < J)

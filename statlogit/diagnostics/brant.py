@@ -43,11 +43,11 @@ def _columns_of(spec, p: int) -> list[int]:
 
 
 def _split_fits(X1, y, K, weights, names, levels):
-    """Binary fits of 1{Y > j}; returns (coefficients (K-1, p+1), fitted pi (K-1, n), reason)."""
+    """Binary fits of 1{Y > j}: (coefficients (K-1, p+1), fitted pi (K-1, n), information list, reason)."""
     from ..solvers.newton import SingularInformation, fit_newton
     from .separation import detect_separation
 
-    coefs, fitted, reasons = [], [], []
+    coefs, fitted, infos, reasons = [], [], [], []
     for j in range(K - 1):
         z = (y > j).astype(float)
         label = f"Y > {levels[j]}"
@@ -69,22 +69,37 @@ def _split_fits(X1, y, K, weights, names, levels):
             continue
         coefs.append(fit.params)
         fitted.append(1.0 / (1.0 + np.exp(-eta)))
+        infos.append(fit.information)  # A_j = X1' diag(w pi_j (1 - pi_j)) X1 at the estimate
     if reasons:
-        return None, None, "; ".join(reasons) + " (the Brant test needs finite estimates for every split)"
-    return np.array(coefs), np.array(fitted), ""
+        return None, None, None, "; ".join(reasons) + " (the Brant test needs finite estimates for every split)"
+    return np.array(coefs), np.array(fitted), infos, ""
 
 
-def _joint_covariance(X1, pi, weights):
+def _weighted_gram(X1: np.ndarray, v: np.ndarray, block_rows: int = 8192) -> np.ndarray:
+    """``X1' diag(v) X1`` for ``v >= 0``, by syrk on ``sqrt(v) X1`` in row blocks."""
+    from scipy.linalg.blas import dsyrk
+
+    n, q = X1.shape
+    out = np.zeros((q, q), order="F")
+    for start in range(0, n, block_rows):
+        sl = slice(start, min(start + block_rows, n))
+        Xs = np.ascontiguousarray(X1[sl] * np.sqrt(v[sl])[:, None])
+        out = dsyrk(1.0, Xs.T, beta=1.0, c=out, trans=0, lower=0, overwrite_c=1)
+    return np.triu(out) + np.triu(out, 1).T
+
+
+def _joint_covariance(X1, pi, infos, weights):
     """Brant's covariance of the stacked split estimates, ((K-1)(p+1))^2."""
     J, n = pi.shape
     q = X1.shape[1]
     w = np.ones(n) if weights is None else weights
-    inv = [np.linalg.inv(X1.T @ (X1 * (w * pi[j] * (1 - pi[j]))[:, None])) for j in range(J)]
+    inv = [np.linalg.inv(A) for A in infos]
     V = np.zeros((J * q, J * q))
     for m in range(J):
         V[m * q:(m + 1) * q, m * q:(m + 1) * q] = inv[m]
         for lv in range(m + 1, J):
-            mid = X1.T @ (X1 * (w * (pi[lv] - pi[m] * pi[lv]))[:, None])
+            # pi_l - pi_m pi_l = pi_l (1 - pi_m) >= 0
+            mid = _weighted_gram(X1, w * pi[lv] * (1.0 - pi[m]))
             blk = inv[m] @ mid @ inv[lv]
             V[m * q:(m + 1) * q, lv * q:(lv + 1) * q] = blk
             V[lv * q:(lv + 1) * q, m * q:(m + 1) * q] = blk.T
@@ -160,11 +175,11 @@ def brant_test(
     idx = pd.MultiIndex.from_tuples(index, names=["kind", "name"])
     J = K - 1
     levels = [str(v) for v in (range(K) if levels is None else levels)]  # for the notes
-    b, pi, why = _split_fits(X1, y, K, weights, list(names), levels)
+    b, pi, infos, why = _split_fits(X1, y, K, weights, list(names), levels)
     if b is None:
         dfs = [(J - 1) * len(g) for g in groups]
         return pd.DataFrame({"statistic": np.nan, "df": dfs, "p": np.nan, "note": why}, index=idx)[COLUMNS]
-    V = _joint_covariance(X1, pi, weights)
+    V = _joint_covariance(X1, pi, infos, weights)
     rows = [_wald(b.ravel(), V, g, J, p + 1) for g in groups]
     out = pd.DataFrame(rows, columns=COLUMNS, index=idx)
     out["df"] = out["df"].astype(int)

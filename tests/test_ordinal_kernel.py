@@ -219,3 +219,16 @@ def test_codes_outside_the_levels_are_refused():
     with pytest.raises(ValueError, match="integer level codes"):
         ordinal_pieces(X, y + 0.5, theta)
     assert ordinal_pieces(X, y.astype(float), theta)[0] == ordinal_pieces(X, y, theta)[0]
+
+
+def test_far_apart_thresholds_do_not_overflow():
+    """A diverging fit (separation) drives thresholds apart: no overflow warning, finite pieces."""
+    X, y, theta, K = _random_case(10, K=3)
+    far = theta.copy()
+    far[-2:] = [-600.0, 600.0]
+    ll, score, info = ordinal_pieces(X, y, far)   # RuntimeWarnings are errors in this suite
+    assert np.isfinite(ll) and np.all(np.isfinite(score)) and np.all(np.isfinite(info))
+    A = np.vstack([far[-2:], np.zeros((1, 2))])
+    ll_n, score_n, info_n = ordinal_nominal_pieces(X, y, np.r_[far[1:3], A.ravel()], [0])
+    ll_0 = ordinal_pieces(X, y, np.r_[0.0, far[1:]])[0]    # column 0 nominal with zero effects
+    assert ll_n == pytest.approx(ll_0, rel=1e-14) and np.all(np.isfinite(info_n))

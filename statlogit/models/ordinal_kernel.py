@@ -65,8 +65,8 @@ def _row_terms(a: np.ndarray, b: np.ndarray, c: np.ndarray):
     _, Fma, fa = _cdf_and_density(a)
     Fb, _, fb = _cdf_and_density(b)
     one_minus = -np.expm1(-c)     # 1 - exp(-c), 1 where c = inf
-    q = 1.0 / np.expm1(c)         # 0 where c = inf
-    R = q / one_minus             # 0 where c = inf
+    q = np.exp(-c) / one_minus    # = 1 / expm1(c) without overflow for far-apart thresholds
+    R = q / one_minus             # = e^c / expm1(c)^2; 0 where c = inf
     loglik = -softplus(-a) - softplus(b) + np.log(one_minus)
     return loglik, Fma, Fb, fa, fb, q, R
 

@@ -35,6 +35,10 @@ _LAZY = {
     "LogitResults": ("statlogit.results", "LogitResults"),
     "datasets": ("statlogit.datasets", None),
     "compare": ("statlogit.inference.anova", "compare"),
+    "mlogit": ("statlogit.models.multinomial", "mlogit"),
+    "MNLogit": ("statlogit.models.multinomial", "MNLogit"),
+    "ologit": ("statlogit.models.ordinal", "ologit"),
+    "OrderedLogit": ("statlogit.models.ordinal", "OrderedLogit"),
 }
 
 
@@ -58,6 +62,10 @@ __all__ = [
     "LogitResults",
     "datasets",
     "compare",
+    "mlogit",
+    "MNLogit",
+    "ologit",
+    "OrderedLogit",
     "StatlogitError",
     "ResponseError",
     "FormulaError",

@@ -13,10 +13,12 @@ from .exceptions import DataError
 from .response import code_response
 
 
-def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", event: Any = None) -> Design:
+def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", event: Any = None,
+                       coder=None) -> Design:
     """Build a :class:`Design` from a response vector and a predictor matrix/DataFrame.
 
     An intercept column named ``Intercept`` is put first unless ``intercept=False``.
+    ``coder`` codes the response of another model family (see ``design_from_formula``).
     """
     if isinstance(X, pd.DataFrame):
         if X.columns.duplicated().any():
@@ -84,7 +86,12 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
     if not keep.any():
         raise DataError(f"every one of the {len(keep)} rows has a missing value")
     all_rows = bool(keep.all())
-    yv, ev, non_ev, rule = code_response(ys if all_rows else ys[keep].reset_index(drop=True), name, event)
+    levels = None
+    if coder is None:
+        yv, ev, non_ev, rule = code_response(ys if all_rows else ys[keep].reset_index(drop=True), name, event)
+    else:
+        yv, levels, rule = coder(ys if all_rows else ys[keep].reset_index(drop=True), name)
+        ev = non_ev = None
     n_keep = int(keep.sum())
     rows = Xa if all_rows else Xa[keep]
     if not row_ok.all():
@@ -133,4 +140,5 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         column_absmax=absmax,
         intercept_added=added,
         row_positions=np.flatnonzero(keep),
+        levels=levels,
     )

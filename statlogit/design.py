@@ -65,6 +65,9 @@ class Design:
     intercept_added: bool = False
     #: Positions (0-based) in the caller's data of the rows used, in order (None: unknown).
     row_positions: np.ndarray | None = None
+    #: Response levels in code order (y holds codes 0..K-1) for the multiclass families; None
+    #: for the binary logit (whose y is 0/1 with ``event``/``non_event``).
+    levels: tuple | None = None
 
     def __post_init__(self):
         if self.X.shape[0] != self.y.shape[0] or len(self.row_labels) != self.y.shape[0]:
@@ -204,8 +207,13 @@ def _formula_columns(formula: str, data: pd.DataFrame) -> list[str]:
     return [c for c in map(str, data.columns) if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w])", formula)]
 
 
-def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any = None) -> Design:
-    """Build a :class:`Design` from a patsy formula and a DataFrame (or dict of columns)."""
+def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any = None,
+                        coder=None) -> Design:
+    """Build a :class:`Design` from a patsy formula and a DataFrame (or dict of columns).
+
+    ``coder(raw_response, name)`` (optional) codes the response of another model family and
+    returns ``(y, levels, rule)``; by default the binary coding of :func:`code_response`.
+    """
     import patsy
 
     if not isinstance(formula, str) or "~" not in formula:
@@ -277,7 +285,12 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         )
     if len(info.column_names) == 0:
         raise FormulaError(f"formula {formula!r} has no intercept and no predictors; nothing to estimate")
-    y, ev, non_ev, rule = code_response(raw_y[keep], lhs_code, event)
+    levels = None
+    if coder is None:
+        y, ev, non_ev, rule = code_response(raw_y[keep], lhs_code, event)
+    else:
+        y, levels, rule = coder(raw_y[keep], lhs_code)
+        ev = non_ev = None
     if absmax is None:
         cmax, cmin = column_extremes(X)
         absmax = np.maximum(cmax, -cmin)
@@ -302,6 +315,7 @@ def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any
         predictor_columns=tuple(_formula_columns(formula.split("~", 1)[1], frame)),
         column_absmax=absmax,
         row_positions=np.flatnonzero(keep),
+        levels=levels,
     )
 
 

@@ -67,7 +67,9 @@ def code_response(raw: pd.Series, name: str, event: Any = None) -> tuple[np.ndar
     if len(levels) > 2:
         raise ResponseError(
             f"response {name!r} has {len(levels)} distinct values ({values_text(levels)}); "
-            "logistic regression needs two. Recode it, e.g. 'I(outcome == 2)' in the formula"
+            "logistic regression needs two. Recode it, e.g. 'I(outcome == 2)' in the formula; "
+            "for three or more levels use sl.mlogit (unordered levels, multinomial) or sl.ologit "
+            "(ordered levels, proportional odds)"
         )
 
     if event is None:

@@ -16,6 +16,7 @@ from .diagnostics.api import DiagnosticsMixin
 from .exceptions import OptionError
 from .inference.api import InferenceMixin
 from .report.api import ReportMixin
+from .results_base import ModelResults
 
 _CI_METHODS = ("wald", "profile")
 _PREDICT_KINDS = ("prob", "logit", "class")
@@ -27,7 +28,7 @@ def _check_alpha(alpha: float) -> float:
     return float(alpha)
 
 
-class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin):
+class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin, ModelResults):
     """Results of a logistic regression fit (log-odds scale unless a name says otherwise)."""
 
     def __init__(self, model, fit, options):
@@ -37,43 +38,10 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin):
         self.options = options
         self._profile_cache: dict[tuple[float, int], tuple[float, float]] = {}
 
-    # ------------------------------------------------------------ basic facts
-    @property
-    def method(self) -> str:
-        return self.fit_info.method
-
-    @property
-    def converged(self) -> bool:
-        return bool(self.fit_info.converged)
-
-    @property
-    def n_iter(self) -> int:
-        return int(self.fit_info.n_iter)
-
-    @cached_property
-    def history(self) -> pd.DataFrame:
-        """One row per iteration (Newton step, GD step or SGD epoch)."""
-        return pd.DataFrame(self.fit_info.history)
-
+    # ------------------------------------------------------------ basic facts (more in ModelResults)
     @property
     def event(self):
         return self.design.event
-
-    @property
-    def nobs(self) -> int:
-        return self.design.nobs
-
-    @property
-    def n_dropped(self) -> int:
-        return self.design.n_dropped
-
-    @property
-    def dropped_rows(self) -> pd.Index:
-        return self.design.dropped_labels
-
-    @property
-    def formula(self) -> str | None:
-        return self.design.formula
 
     @property
     def names(self) -> list[str]:
@@ -280,14 +248,6 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin):
         return fit_newton(np.ones((d.nobs, 1)), d.y, offset=off, weights=w, intercept_index=0).loglik
 
     @property
-    def deviance(self) -> float:
-        return -2.0 * self.llf
-
-    @property
-    def null_deviance(self) -> float:
-        return -2.0 * self.llnull
-
-    @property
     def k_params(self) -> int:
         return len(self.names)
 
@@ -298,10 +258,6 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin):
     @property
     def df_resid(self) -> int:
         return self.nobs - self.k_params
-
-    @property
-    def aic(self) -> float:
-        return self.deviance + 2.0 * self.k_params
 
     @property
     def bic(self) -> float:

@@ -143,9 +143,51 @@ def fit_newton(
         if n_iter:
             notes.append(f"{n_iter} first iteration(s) used the subsample's information")
 
-    ll, grad, hess = loglik_score_information(X, y, beta, offset, weights)
-    if not history and is_plain_start(beta, offset, intercept_index) and rank_deficient(hess):
-        raise SingularInformation(hess)  # checked once, up front: the design is rank deficient
+    def pieces(b, need_hessian=True):
+        return loglik_score_information(X, y, b, offset, weights, need_hessian)
+
+    def check_start(b, hess):
+        if is_plain_start(b, offset, intercept_index) and rank_deficient(hess):
+            raise SingularInformation(hess)  # checked once, up front: the design is rank deficient
+
+    fit = newton_maximize(pieces, beta, tol=tol, max_iter=max_iter, history=history, n_iter=n_iter,
+                          step_size=step_size, check_start=check_start)
+    if notes:
+        from dataclasses import replace
+
+        fit = replace(fit, message=f"{fit.message}; " + "; ".join(notes))
+    return fit
+
+
+def newton_maximize(
+    pieces,
+    theta: np.ndarray,
+    *,
+    tol: float = 1e-8,
+    max_iter: int = 100,
+    history: list[dict] | None = None,
+    n_iter: int = 0,
+    step_size: float = np.nan,
+    feasible=None,
+    check_start=None,
+) -> Fit:
+    """Maximise any log-likelihood given as ``pieces(theta) -> (loglik, score, information)``.
+
+    The driver of every model family (binary, multinomial, ordinal): named phases
+    (pieces, solve, convergence check on the Newton decrement, step-halving line search);
+    ``max_iter`` is never called convergence. ``feasible(theta)`` (optional) rejects a
+    trial point outside the parameter space without evaluating it (ordered thresholds);
+    the line search halves the step until the trial is feasible and does not lower the
+    log-likelihood. ``history``/``n_iter``/``step_size`` continue a run already begun.
+    ``check_start(theta, information)`` (optional) may raise :class:`SingularInformation` on
+    the first pass when no earlier phase ran (a rank-deficient design, checked once).
+    """
+    history = [] if history is None else history
+    beta = np.asarray(theta, dtype=float)
+    p = beta.shape[0]
+    ll, grad, hess = pieces(beta)
+    if check_start is not None and not history:
+        check_start(beta, hess)
     converged = False
     message = f"stopped after max_iter={max_iter} iterations without meeting tol={tol:g}"
     while True:
@@ -172,7 +214,10 @@ def fit_newton(
         step_size = 1.0
         for _ in range(MAX_HALVINGS):
             trial = beta + step_size * d
-            ll_t, grad_t, hess_t = loglik_score_information(X, y, trial, offset, weights)
+            if feasible is not None and not feasible(trial):
+                step_size *= 0.5
+                continue
+            ll_t, grad_t, hess_t = pieces(trial)
             if _accepts(ll_t, ll):
                 break
             step_size *= 0.5
@@ -187,8 +232,6 @@ def fit_newton(
         beta, ll, grad, hess = trial, ll_t, grad_t, hess_t
         n_iter += 1
 
-    if notes:
-        message = f"{message}; " + "; ".join(notes)
     return Fit(params=beta, information=hess, loglik=ll, converged=converged, n_iter=n_iter,
                history=history, method="newton", message=message)
 

@@ -1,0 +1,107 @@
+"""What the multinomial and ordinal models share: design, weights, solver dispatch.
+
+A model is a :class:`~statlogit.design.Design` (y coded 0..K-1, ``design.levels``) plus
+options; ``fit()`` builds the family's :class:`~statlogit.models.likelihood.Likelihood`, runs
+the chosen solver on it and returns a new results object. The model is never changed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import MISSING, check_choice, make_options
+from ..exceptions import ConvergenceWarning, DataError, OptionError, ResponseError, warn
+
+FAMILY_METHODS = ("newton", "gd", "sgd")
+
+
+class CategoricalModel:
+    """Base of :class:`~statlogit.models.multinomial.MNLogit` and
+    :class:`~statlogit.models.ordinal.OrderedLogit` (not used directly)."""
+
+    family = ""
+    _results_class: type
+
+    def __init__(self, design, weights=None):
+        from ..model import _vector
+
+        self.design = design
+        n = design.nobs
+        self.weights = None if weights is None else _vector(weights, n, "weights", design)
+        self.offset = None
+        if self.weights is not None and (np.any(self.weights < 0) or not np.any(self.weights > 0)):
+            raise DataError("weights must be non-negative with at least one positive")
+        self._check_levels()
+
+    @property
+    def levels(self) -> tuple:
+        return self.design.levels
+
+    @property
+    def K(self) -> int:
+        return len(self.design.levels)
+
+    def _check_levels(self) -> None:
+        from .levels import level_label
+
+        y = self.design.y.astype(np.int64)
+        w = self.weights
+        counts = np.bincount(y, weights=w, minlength=self.K)
+        empty = [level_label(lv) for lv, c in zip(self.levels, counts) if c <= 0]
+        if empty:
+            raise ResponseError(
+                f"level(s) {', '.join(empty)} of response {self.design.response_name!r} have no rows with "
+                "positive weight; drop or merge them"
+            )
+        k = self.likelihood().n_params
+        if k > self.design.nobs and w is None:
+            raise DataError(
+                f"the {self.family} model of {self.design.response_name!r} with {self.K} levels has {k} "
+                f"parameters but only {self.design.nobs} rows; merge levels or remove predictors"
+            )
+
+    # ------------------------------------------------------------------ fitting
+    def likelihood(self):
+        raise NotImplementedError
+
+    def fit(self, method: str = "newton", **options):
+        """Fit by ``method`` ("newton", "gd" or "sgd") and return the results.
+
+        Options as :meth:`statlogit.Logit.fit`: ``tol``, ``max_iter``; for gd/sgd
+        ``learning_rate``; for sgd ``batch_size``, ``epochs``, ``seed``.
+        """
+        if method not in FAMILY_METHODS:
+            raise OptionError(f"method={method!r} is not valid for the {self.family} model; choose one of "
+                              f"{', '.join(map(repr, FAMILY_METHODS))}")
+        opts = make_options(method=method, **options)
+        lik = self.likelihood()
+        fit = self._solve(lik, opts)
+        if not fit.converged:
+            advice = {"newton": "check for separation (res.separation())",
+                      "gd": "raise max_iter or the learning_rate, or use method='newton'",
+                      "sgd": "raise epochs, or use method='newton' for exact estimates"}[opts.method]
+            warn(f"{opts.method} did not converge: {fit.message}; {advice}", ConvergenceWarning)
+        return self._results_class(self, fit, opts, lik)
+
+    def _solve(self, lik, opts):
+        from ..model import rank_deficiency_error
+        from ..solvers.newton import SingularInformation
+
+        try:
+            if opts.method == "newton":
+                from .likelihood import fit_likelihood
+
+                return fit_likelihood(lik, tol=opts.tol_, max_iter=opts.max_iter_)
+            from ..solvers.family_gradient import fit_gd_likelihood, fit_sgd_likelihood
+
+            if opts.method == "gd":
+                return fit_gd_likelihood(lik, learning_rate=opts.learning_rate, max_iter=opts.max_iter_,
+                                         tol=opts.tol_, progress=opts.progress)
+            return fit_sgd_likelihood(lik, learning_rate=opts.learning_rate, batch_size=opts.batch_size,
+                                      epochs=opts.max_iter_, tol=opts.tol_, seed=opts.seed, progress=opts.progress)
+        except SingularInformation as exc:
+            raise rank_deficiency_error(self.design) from exc
+
+
+def check_missing(missing: str) -> None:
+    check_choice("missing", missing, MISSING)

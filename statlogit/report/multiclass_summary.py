@@ -1,0 +1,123 @@
+"""Summary of a multinomial or ordinal fit: header facts and tables, as text, Markdown or HTML."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .summary import COEF_FORMATS, model_facts
+from .tables import fmt_num, fmt_p, to_html, to_markdown, to_text
+
+RATIO_FORMATS = {"ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}
+
+ORDINAL_CONVENTION = ("Sign convention (as R's polr/clm): logit P(Y <= j) = zeta_j - x'beta; a positive "
+                      "coefficient moves probability to higher levels; exp(beta) is the cumulative odds ratio "
+                      "of a higher level (any cut-point). Thresholds zeta_j are named 'lower|upper'.")
+
+
+def _flat_label(level, term) -> str:
+    return f"{level}: {term}"
+
+
+@dataclass(frozen=True)
+class MulticlassSummary:
+    """Header facts, a coefficient table and a ratio table (raw numbers, rounded when shown)."""
+
+    title: str
+    header: list[tuple[str, str]]
+    coefficients: pd.DataFrame
+    ratios: pd.DataFrame
+    ratio_title: str
+    ci_label: tuple[str, str]
+    notes: list[str]
+
+    @classmethod
+    def from_results(cls, res, alpha: float = 0.05, ci_method: str = "wald") -> MulticlassSummary:
+        table = res.coef_table(alpha, ci_method)
+        coefs = table[["coef", "se", "z", "p", "lower", "upper"]].copy()
+        lr = res.lr_test()
+        r2 = res.pseudo_r2()
+        facts = model_facts(res)
+        d = res.design
+        counts = res.level_counts
+        counts_text = ", ".join(f"{k} {int(v) if float(v).is_integer() else fmt_num(v, 6)}" for k, v in counts.items())
+        if res.kind == "multinomial":
+            title = "Multinomial logistic regression"
+            icpt = d.column_names[d.intercept_index] if d.intercept_index is not None else None
+            rr = table.loc[[t != icpt for _, t in table.index], ["rrr", "rrr_lower", "rrr_upper"]]
+            rr = rr.set_axis(["ratio", "lower", "upper"], axis=1)
+            rr.index = [_flat_label(lv, t) for lv, t in rr.index]
+            coefs.index = [_flat_label(lv, t) for lv, t in coefs.index]
+            ratio_title = f"Relative-risk ratios (vs {res.level_names[0]})"
+            response = f"{d.response_name}: {' / '.join(res.level_names)}; reference {res.level_names[0]}"
+            notes = [f"Coefficients of each level are log relative risks against the {d.response_coding}."]
+        else:
+            title = "Ordinal logistic regression (proportional odds, cumulative logit)"
+            orr = res.odds_ratios(alpha, ci_method)[["odds_ratio", "lower", "upper"]]
+            rr = orr.set_axis(["ratio", "lower", "upper"], axis=1)
+            ratio_title = "Cumulative odds ratios (higher level)"
+            response = f"{d.response_name}: {' < '.join(res.level_names)}"
+            notes = [ORDINAL_CONVENTION]
+        header = [
+            ("Formula", facts["formula"]),
+            ("Response", response),
+            ("Rows per level", counts_text),
+            ("Observations", facts["observations"] + ("" if res.model.weights is None else
+                                                       f" (frequency weights, total {res._weight_total:g})")),
+            ("Method", facts["method"]),
+            ("Log-likelihood", f"{res.llf:.3f}  (null {res.llnull:.3f})"),
+            ("LR test vs null", f"chi2 = {lr['stat']:.3f} on {int(lr['df'])} df, p = {fmt_p(lr['p'])}"),
+            ("Pseudo-R2", f"McFadden {r2['mcfadden']:.4f}, Nagelkerke {r2['nagelkerke']:.4f}, "
+                          f"Cox-Snell {r2['cox_snell']:.4f}"),
+            ("AIC / BIC", f"{res.aic:.3f} / {res.bic:.3f}"),
+        ]
+        ci_name = "Profile-likelihood" if ci_method == "profile" else "Wald"
+        notes.append(f"{ci_name} {100 * (1 - alpha):g}% confidence intervals"
+                     + (" (Wald for the thresholds)" if ci_method == "profile" and res.kind == "ordinal" else "")
+                     + "; p-values from Wald z tests.")
+        if not res.converged:
+            notes.append(f"Warning: the fit did not converge ({res.fit_info.message}).")
+        lo, hi = f"{100 * alpha / 2:g}%", f"{100 * (1 - alpha / 2):g}%"
+        return cls(title, header, coefs, rr, ratio_title, (lo, hi), notes)
+
+    def _labels(self) -> dict[str, str]:
+        return {"coef": "coef", "se": "SE", "z": "z", "p": "p", "lower": self.ci_label[0],
+                "upper": self.ci_label[1], "ratio": "ratio"}
+
+    def __str__(self) -> str:
+        w = max(len(k) for k, _ in self.header)
+        lines = [self.title, "=" * 72]
+        lines += [f"{k + ':':<{w + 1}}  {v}" for k, v in self.header]
+        lines += ["", "Coefficients (log-odds scale)", "-" * 72,
+                  to_text(self.coefficients, COEF_FORMATS, self._labels())]
+        lines += ["", self.ratio_title, "-" * 72, to_text(self.ratios, RATIO_FORMATS, self._labels())]
+        lines += [""] + self.notes
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def to_markdown(self) -> str:
+        lines = [f"### {self.title}", ""]
+        lines += [f"- **{k}:** {v.replace('|', chr(92) + '|').replace('<', '&lt;')}" for k, v in self.header]
+        lines += ["", "**Coefficients (log-odds scale)**", "",
+                  to_markdown(self.coefficients, COEF_FORMATS, self._labels()), "",
+                  f"**{self.ratio_title}**", "", to_markdown(self.ratios, RATIO_FORMATS, self._labels()), ""]
+        lines += [f"_{n}_" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        rows = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                       for k, v in self.header)
+        parts = ['<div class="sl-summary">', f"<h3>{html.escape(self.title)}</h3>",
+                 f'<table class="sl-header">{rows}</table>',
+                 to_html(self.coefficients, COEF_FORMATS, self._labels(), caption="Coefficients (log-odds scale)"),
+                 to_html(self.ratios, RATIO_FORMATS, self._labels(), caption=self.ratio_title)]
+        parts += [f"<p><em>{html.escape(n)}</em></p>" for n in self.notes]
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()

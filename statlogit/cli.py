@@ -4,6 +4,7 @@
 
     statlogit                                   # fit the bundled Pima model, print summary + assumptions
     statlogit fit DATA.csv "FORMULA" [--method newton|gd|sgd|firth] [--event LEVEL]
+                  [--model logit|mlogit|ologit] [--reference LEVEL | --levels A,B,C] [--weights COL]
                   [--units NAME=K ...] [--alpha 0.05] [--threshold 0.5] [--wald]
                   [--report OUT.html|OUT.md|OUT.txt] [--json OUT.json]
                   [--cov HC0|HC1|HC2|HC3] [--cluster COLUMN] [--anova]
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("formula", help='patsy formula, e.g. "diabetes ~ glucose + mass + age"')
     f.add_argument("--method", default="newton", help="newton (default), gd, sgd or firth")
     f.add_argument("--event", help="response level to model as the event (coded 1)")
+    f.add_argument("--model", default="logit", choices=("logit", "mlogit", "ologit"),
+                   help="logit (binary, default), mlogit (multinomial) or ologit (ordinal, proportional odds)")
+    f.add_argument("--reference", metavar="LEVEL", help="mlogit: the reference level (default: the first sorted)")
+    f.add_argument("--levels", metavar="A,B,C", help="ologit: the response levels in order, lowest first")
+    f.add_argument("--weights", metavar="COLUMN", help="column of frequency weights")
     f.add_argument("--units", action="append", default=[], metavar="NAME=K",
                    help="state the odds ratio of NAME per K units in the report (repeatable)")
     f.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
@@ -195,6 +201,15 @@ def run_fit(args, progress: bool) -> int:
         raise CommandError(f"--alpha {args.alpha:g} must be between 0 and 1 (0.05 for 95% intervals)")
     cov = _cov_options(args)
     frame = read_table(args.data, args.sep)
+    if args.model != "logit":
+        from .cli_multiclass import run_multiclass
+
+        if cov or getattr(args, "anova", False):
+            raise CommandError(f"--cov, --cluster and --anova apply to the binary logit, not --model {args.model}")
+        return run_multiclass(args, frame, progress, units)
+    if args.reference or args.levels or args.weights:
+        raise CommandError("--reference applies to --model mlogit, --levels to --model ologit; --weights to "
+                           "--model mlogit or ologit")
     res = _fit(frame, args.formula, args.method, args.event, progress, **cov)
     known = set(res.names) | {t.variable for t in res.design.terms if t.variable}
     unknown = [name for name in units if name not in known]

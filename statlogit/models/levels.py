@@ -131,8 +131,8 @@ def ordinal_coder(levels=None):
             if kind == "text" or kind == "categorical":
                 raise ResponseError(
                     f"response {name!r} has unordered levels {values_text(observed, 12)}; an ordinal "
-                    "model needs their order: pass levels=[...] lowest first, or make the column an "
-                    "ordered Categorical (pd.Categorical(x, categories=[...], ordered=True))"
+                    "model needs their order: pass levels=[...] lowest first (--levels A,B,C on the command line), "
+                    "or make the column an ordered Categorical (pd.Categorical(x, categories=[...], ordered=True))"
                 )
             order = observed
             rule = {"ordered": "ordered categorical", "numeric": "numeric order",

@@ -41,6 +41,19 @@ class Likelihood:
     def loglik(self, theta: np.ndarray) -> float:
         return float(self.pieces(theta, need_hessian=False)[0])
 
+    @property
+    def n_rows(self) -> int:
+        return int(self.X.shape[0])
+
+    def total_weight(self) -> float:
+        """Sum of the frequency weights (the number of rows without weights)."""
+        w = getattr(self, "weights", None)
+        return float(self.n_rows) if w is None else float(w.sum())
+
+    def rows(self, idx: np.ndarray) -> Likelihood:
+        """The same likelihood on a subset of rows (a mini-batch)."""
+        raise NotImplementedError
+
 
 class BinaryLogit(Likelihood):
     """The binary logit: :func:`statlogit.kernel.loglik_score_information` on ``(X, y)``."""
@@ -54,6 +67,11 @@ class BinaryLogit(Likelihood):
         from ..kernel import loglik_score_information
 
         return loglik_score_information(self.X, self.y, theta, self.offset, self.weights, need_hessian)
+
+    def rows(self, idx):
+        off = None if self.offset is None else self.offset[idx]
+        w = None if self.weights is None else self.weights[idx]
+        return BinaryLogit(self.X[idx], self.y[idx], off, w, self.names, self.intercept_index)
 
     def start(self):
         b = np.zeros(self.n_params)

@@ -43,6 +43,10 @@ class Multinomial(Likelihood):
 
         return multinomial_probabilities(X, theta, self.K)
 
+    def rows(self, idx):
+        w = None if self.weights is None else self.weights[idx]
+        return Multinomial(self.X[idx], self.y[idx], self.K, w, self.names, self.intercept_index)
+
     def start(self):
         """Intercepts at ``log(n_k / n_0)`` (the null model's estimates), slopes 0."""
         p = self.X.shape[1]

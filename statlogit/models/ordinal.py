@@ -46,6 +46,10 @@ class Ordinal(Likelihood):
 
         return ordinal_probabilities(X, theta, self.K)
 
+    def rows(self, idx):
+        w = None if self.weights is None else self.weights[idx]
+        return Ordinal(self.X[idx], self.y[idx], self.K, w, self.names)
+
     def start(self):
         """beta = 0 and the thresholds at the logits of the cumulative proportions."""
         from .ordinal_kernel import ordinal_start

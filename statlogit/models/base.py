@@ -76,12 +76,15 @@ class CategoricalModel:
         opts = make_options(method=method, **options)
         lik = self.likelihood()
         fit = self._solve(lik, opts)
+        results = self._results_class(self, fit, opts, lik)
+        if _separation_symptoms(results) and _warn_separation(results):
+            return results
         if not fit.converged:
             advice = {"newton": "check for separation (res.separation())",
                       "gd": "raise max_iter or the learning_rate, or use method='newton'",
                       "sgd": "raise epochs, or use method='newton' for exact estimates"}[opts.method]
             warn(f"{opts.method} did not converge: {fit.message}; {advice}", ConvergenceWarning)
-        return self._results_class(self, fit, opts, lik)
+        return results
 
     def _solve(self, lik, opts):
         from ..model import rank_deficiency_error
@@ -105,3 +108,28 @@ class CategoricalModel:
 
 def check_missing(missing: str) -> None:
     check_choice("missing", missing, MISSING)
+
+
+def _separation_symptoms(res) -> bool:
+    """Signs that some level may be perfectly predicted: no convergence, huge coefficients or
+    standard errors, or fitted probabilities of the observed level at 1 to rounding."""
+    if not res.converged:
+        return True
+    theta = np.asarray(res.fit_info.params)
+    se = res._se_flat
+    return bool(np.max(np.abs(theta)) > 15 or not np.all(np.isfinite(se)) or np.max(se) > 50)
+
+
+def _warn_separation(res) -> bool:
+    """Run the exact check; warn naming the level(s) perfectly predicted. True if found."""
+    from ..exceptions import SeparationWarning
+
+    table = res.separation()
+    bad = table[table["status"] != "none"]
+    if not len(bad):
+        return False
+    parts = ", ".join(f"{r['label']} ({r['status']})" for _, r in bad.iterrows())
+    warn(f"a level is perfectly predicted by the predictors: {parts}; the maximum-likelihood estimate does not "
+         "exist (coefficients run to infinity and their standard errors are meaningless). Merge levels or drop "
+         "the predictor involved (see res.separation())", SeparationWarning)
+    return True

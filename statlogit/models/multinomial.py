@@ -21,6 +21,7 @@ import pandas as pd
 from .base import CategoricalModel, check_missing
 from .levels import level_label, nominal_coder
 from .likelihood import Likelihood
+from ..diagnostics.multiclass_api import MultinomialDiagnosticsMixin
 from .results import CategoricalResults
 
 
@@ -96,7 +97,7 @@ class MNLogit(CategoricalModel):
         return Multinomial(d.X, d.y, self.K, self.weights, self.param_names(), d.intercept_index)
 
 
-class MNLogitResults(CategoricalResults):
+class MNLogitResults(CategoricalResults, MultinomialDiagnosticsMixin):
     """Results of a multinomial logit: coefficients are log relative-risk ratios against the
     reference level; ``params``, ``bse``, ``zvalues``, ``pvalues`` are terms x levels DataFrames."""
 

@@ -24,6 +24,7 @@ from ..exceptions import DataError, OptionError
 from .base import CategoricalModel, check_missing
 from .levels import level_label, ordinal_coder
 from .likelihood import Likelihood
+from ..diagnostics.multiclass_api import OrdinalDiagnosticsMixin
 from .results import CategoricalResults
 
 
@@ -122,7 +123,7 @@ class OrderedLogit(CategoricalModel):
         return Ordinal(d.X, d.y, self.K, self.weights, list(d.column_names) + self.threshold_names())
 
 
-class OrderedLogitResults(CategoricalResults):
+class OrderedLogitResults(CategoricalResults, OrdinalDiagnosticsMixin):
     """Results of a proportional-odds model (``logit P(Y <= j) = zeta_j - x'beta``)."""
 
     kind = "ordinal"

@@ -113,6 +113,17 @@ class CategoricalResults(ModelResults):
 
         return MulticlassSummary.from_results(self, alpha=alpha, ci_method=ci_method)
 
+    def report(self, alpha: float = 0.05, *, ci_method: str = "profile", data=None, plots: bool = True,
+               progress: bool = False, title: str | None = None, points: int = 200):
+        """A :class:`~statlogit.report.document.Report` (text, Markdown, HTML, JSON) with the
+        coefficient and ratio tables, classification, the family's assumption test, the
+        assumption checks and stacked predicted-probability plots per numeric predictor.
+        ``data`` is accepted for symmetry with the binary report and not needed."""
+        from ..report.multiclass_report import build_multiclass_report
+
+        return build_multiclass_report(self, alpha=alpha, ci_method=ci_method, plots=plots, progress=progress,
+                                       title=title, points=points)
+
     def __repr__(self) -> str:
         return (f"<{type(self).__name__} {self.formula or ''} n={self.nobs} K={self.K} "
                 f"method={self.method} converged={self.converged}>")

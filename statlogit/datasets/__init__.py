@@ -28,4 +28,41 @@ def load_pima():
         return pd.read_csv(fh)
 
 
-__all__ = ["load_pima"]
+def load_housing():
+    """Copenhagen housing survey (MASS ``housing``): 72 aggregated rows, ``Freq`` = frequency
+    weights (1681 respondents). ``Sat`` (satisfaction) is an ordered Categorical Low < Medium <
+    High; ``Infl`` (perceived influence: Low, Medium, High), ``Type`` (Tower, Apartment, Atrium,
+    Terrace) and ``Cont`` (contact with residents: Low, High) are Categoricals in R's level order.
+
+    Source: Madsen M (1976), Scand J Statist 3:97-106; Venables & Ripley (2002), *Modern Applied
+    Statistics with S*, sec. 7.3 (the proportional-odds example).
+    """
+    import pandas as pd
+
+    with files(__package__).joinpath("housing.csv").open("r") as fh:
+        df = pd.read_csv(fh)
+    order = {"Sat": ["Low", "Medium", "High"], "Infl": ["Low", "Medium", "High"],
+             "Type": ["Tower", "Apartment", "Atrium", "Terrace"], "Cont": ["Low", "High"]}
+    for col, levels in order.items():
+        df[col] = pd.Categorical(df[col], categories=levels, ordered=col == "Sat")
+    return df
+
+
+def load_womenlf():
+    """Canadian women's labour-force participation, 1977 (carData ``Womenlf``): 263 married women.
+    ``partic`` is a Categorical not.work, parttime, fulltime (R's order: not.work is the first level
+    and so the multinomial reference); ``hincome`` (husband's income, $1000s), ``children``
+    (absent/present), ``region`` (Atlantic, BC, Ontario, Prairie, Quebec).
+
+    Source: Social Change in Canada Project, York Institute for Social Research; Fox J, Weisberg S
+    (2019), *An R Companion to Applied Regression*, 3rd ed.
+    """
+    import pandas as pd
+
+    with files(__package__).joinpath("womenlf.csv").open("r") as fh:
+        df = pd.read_csv(fh)
+    df["partic"] = pd.Categorical(df["partic"], categories=["not.work", "parttime", "fulltime"])
+    return df
+
+
+__all__ = ["load_pima", "load_housing", "load_womenlf"]

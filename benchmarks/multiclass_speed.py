@@ -76,7 +76,6 @@ def main():
     r = t_sm / t_ours
     print(f"        statsmodels MNLogit     {t_sm:8.2f} s{note}")
     print(f"        ratio {r:6.1f}x  (target >= 5x: {verdict(r, 5)})")
-    del Xc
     clf = LogisticRegression(penalty=None, solver="lbfgs", tol=1e-10, max_iter=10_000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..diagnostics.multiclass_api import MultinomialDiagnosticsMixin
 from .base import CategoricalModel, check_missing
 from .levels import level_label, nominal_coder
 from .likelihood import Likelihood
-from ..diagnostics.multiclass_api import MultinomialDiagnosticsMixin
 from .results import CategoricalResults
 
 

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from ..design import TermInfo
+from ..diagnostics.multiclass_api import OrdinalDiagnosticsMixin
 from ..exceptions import DataError, OptionError
 from .base import CategoricalModel, check_missing
 from .levels import level_label, ordinal_coder
 from .likelihood import Likelihood
-from ..diagnostics.multiclass_api import OrdinalDiagnosticsMixin
 from .results import CategoricalResults
 
 

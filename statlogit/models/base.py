@@ -31,7 +31,18 @@ class CategoricalModel:
         self.offset = None
         if self.weights is not None and (np.any(self.weights < 0) or not np.any(self.weights > 0)):
             raise DataError("weights must be non-negative with at least one positive")
+        self._check_scale()
         self._check_levels()
+
+    def _check_scale(self) -> None:
+        big = np.asarray(self.design.column_absmax)
+        odd = [n for n, b in zip(self.design.column_names, big) if b > 1e50 or 0 < b < 1e-50]
+        if odd:
+            raise DataError(
+                f"column(s) {', '.join(odd)} have values beyond 1e+-50 (largest |value| "
+                f"{', '.join(f'{b:.3g}' for b in big if b > 1e50 or 0 < b < 1e-50)}); rescale them (e.g. x / 1e6) "
+                f"before fitting the {self.family} model"
+            )
 
     @property
     def levels(self) -> tuple:

@@ -70,3 +70,84 @@ def test_iia_needs_three_levels():
 
     with pytest.raises(DiagnosticError, match="at least two others"):
         sl.mlogit("y ~ x", df).iia()
+
+
+def test_brant_equals_the_reference(po):
+    ref, res = po
+    t = res.proportional_odds()  # brant by default
+    b = ref["brant_test"]
+    assert list(t.index) == b["per_term"]["term"] + ["omnibus"]
+    np.testing.assert_allclose(t["statistic"].iloc[:-1], b["per_term"]["X2"], rtol=0, atol=1e-5)
+    np.testing.assert_allclose(t["p"].iloc[:-1], b["per_term"]["p"], rtol=0, atol=1e-5)
+    assert list(t["df"].iloc[:-1]) == b["per_term"]["df"]
+    assert abs(t.loc["omnibus", "statistic"] - b["omnibus"]["X2"]) < 1e-5 and t.loc["omnibus", "df"] == 6
+    from statlogit.exceptions import OptionError
+
+    with pytest.raises(OptionError, match="method='wald' is not valid; choose one of 'brant', 'lr'"):
+        res.proportional_odds("wald")
+
+
+def test_check_assumptions_family_rows(po, mn):
+    ref, res = po
+    t = res.check_assumptions().table.set_index("assumption")
+    assert t.loc["proportional odds", "verdict"] == "pass"
+    assert "Brant omnibus chi2 = 8.53 on 6 df" in t.loc["proportional odds", "advice"]
+    assert t.loc["sample size", "verdict"] == "pass" and "rarest level Medium (446 rows)" in t.loc["sample size", "advice"]
+    m = mn.check_assumptions().table.set_index("assumption")
+    assert "Cheng & Long 2007" in m.loc["independence of irrelevant alternatives", "advice"]
+    assert m.loc["sample size", "verdict"] == "fail"  # 42 parttime rows for 6 columns: EPV 7
+    assert m.loc["separation", "verdict"] == "pass"
+
+
+def test_classification_and_epv(mn):
+    from sklearn.metrics import roc_auc_score
+
+    c = mn.classification()
+    y = mn.design.y.astype(int)
+    prob = mn.predict().to_numpy()
+    assert abs(c.auc - roc_auc_score(y, prob, multi_class="ovo", average="macro")) < 1e-12
+    assert abs(c.accuracy - np.mean(prob.argmax(1) == y)) < 1e-12
+    assert abs(c.brier - np.mean(((prob - np.eye(3)[y]) ** 2).sum(1))) < 1e-12
+    e = mn.events_per_variable()
+    assert e["level"] == "parttime" and e["events"] == 42 and abs(e["epv"] - 7.0) < 1e-12 and e["verdict"] == "low"
+
+
+def separated_data():
+    rng = np.random.default_rng(0)
+    x, z = rng.normal(size=90), rng.normal(size=90)
+    y = np.where(x > 1, "c", np.where(rng.random(90) < 0.5, "a", "b"))
+    return pd.DataFrame({"y": y, "x": x, "z": z})
+
+
+def test_perfectly_predicted_level_is_named():
+    from statlogit.exceptions import SeparationWarning
+
+    with pytest.warns(SeparationWarning, match=r"perfectly predicted by the predictors: c vs a \(complete\)"):
+        res = sl.mlogit("y ~ x + z", separated_data())
+    assert not res.converged and np.isinf(res.bse.to_numpy()).all()
+    assert res.check_assumptions().verdicts["separation"] == "fail"
+    o = sl.ologit("y ~ x + z", separated_data(), levels=["a", "b", "c"])  # PO estimates still exist
+    sep = o.separation().set_index("label")
+    assert sep.loc["Y <= b", "status"] == "complete" and sep.loc["Y <= a", "status"] == "none"
+    assert o.check_assumptions().verdicts["separation"] == "warn"
+    assert "completely separated" in o.proportional_odds("brant")["note"].iloc[0]
+
+
+def test_report_views_and_cli(tmp_path, po, mn):
+    from statlogit.cli import main
+
+    ref, res = po
+    rep = res.report(ci_method="wald")
+    text = str(rep)
+    assert "Proportional odds" in text and "logit P(Y <= j) = zeta_j - x'beta" in text
+    data = rep.to_dict()
+    assert data["fit"]["aic"] == pytest.approx(ref["aic"], abs=1e-7)
+    assert data["proportional_odds"]["lr"][0]["term"] == "Infl"
+    html = mn.report().to_html()
+    assert "data:image/png" in html and "Hausman-McFadden" in html
+    md = mn.report(ci_method="wald").to_markdown(figure_dir=tmp_path / "fig")
+    assert (tmp_path / "fig" / "prob_hincome.png").exists() and "Relative-risk ratios" in md
+    out = tmp_path / "h.html"
+    assert main(["fit", str(DATA / "housing.csv"), "Sat ~ Infl + Type + Cont", "--model", "ologit", "--levels",
+                 "Low,Medium,High", "--weights", "Freq", "--report", str(out), "--json", str(tmp_path / "h.json")]) == 0
+    assert out.stat().st_size > 5000 and json.loads((tmp_path / "h.json").read_text())["model_kind"] == "ordinal"

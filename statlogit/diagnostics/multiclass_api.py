@@ -54,24 +54,33 @@ class MulticlassDiagnosticsMixin:
         got["verdict"] = "adequate" if epv >= 20 else "borderline" if epv >= 10 else "low"
         return pd.Series(got, dtype=object, name="events_per_variable")
 
-    def _splits(self) -> dict[str, np.ndarray]:
-        y = self.design.y.astype(np.int64)
-        names = self.level_names
-        if self.kind == "ordinal":
-            return {f"Y <= {names[j]}": (y <= j).astype(float) for j in range(self.K - 1)}
-        return {f"{names[k]} vs rest": (y == k).astype(float) for k in range(self.K)}
-
     def separation(self) -> pd.DataFrame:
-        """Exact separation check (Konis' linear programs) of each binary split: a level against the
-        rest (multinomial) or each cumulative split ``Y <= level`` (ordinal). Columns: ``label``,
-        ``status`` ("none", "quasi-complete", "complete") and the columns involved."""
+        """Exact separation check (Konis' linear programs) of each binary split: every pair of
+        levels (multinomial: ``"b vs a"`` on the rows of the two levels) or each cumulative split
+        ``"Y <= level"`` (ordinal). Columns ``label``, ``status`` ("none", "quasi-complete",
+        "complete"), ``predictors`` (the columns in the separating direction) and ``message``."""
         cached = self.__dict__.get("_separation_table")
         if cached is None:
             from .multiclass import split_separation
 
             d = self.design
-            cached = split_separation(d.X, self._splits(), list(d.column_names), d.intercept_index,
-                                      weights=self.model.weights)
+            y = d.y.astype(np.int64)
+            names = self.level_names
+            w = np.ones(len(y)) if self.model.weights is None else self.model.weights
+            if self.kind == "ordinal":
+                # each cumulative split is a binary logit with its own intercept (the threshold)
+                X1 = np.column_stack([np.ones(len(y)), d.X])
+                splits = {f"Y <= {names[j]}": (y <= j).astype(float) for j in range(self.K - 1)}
+                tables = [split_separation(X1, splits, ["(threshold)"] + list(d.column_names), 0,
+                                           weights=self.model.weights)]
+            else:
+                tables = []
+                for a in range(self.K):
+                    for b in range(a + 1, self.K):
+                        pair = (y == a) | (y == b)
+                        tables.append(split_separation(d.X, {f"{names[b]} vs {names[a]}": (y == b).astype(float)},
+                                                       list(d.column_names), d.intercept_index, weights=w * pair))
+            cached = pd.concat(tables, ignore_index=True)
             self.__dict__["_separation_table"] = cached
         return cached
 
@@ -134,9 +143,9 @@ def _proportional_odds_row(res, alpha):
         if omni is not None and np.isfinite(omni["statistic"]):
             parts.append(f"Brant omnibus chi2 = {omni['statistic']:.2f} on {int(omni['df'])} df, "
                          f"p = {_fmt_p(omni['p'])}")
-        notes = [f"{t}: {r['note']}" for t, r in brant.iterrows() if r["note"]]
+        notes = list(dict.fromkeys(r["note"] for _, r in brant.iterrows() if r["note"]))
         if notes:
-            parts.append("Brant not computed for " + "; ".join(notes))
+            parts.append("Brant test not computed: " + "; ".join(notes))
     else:
         parts.append(f"Brant test not computed ({brant_reason})")
     stat = float(tested["p"].min()) if len(tested) else None
@@ -207,11 +216,14 @@ def _separation_row(res):
     bad = t[t["status"] != "none"]
     if not len(bad):
         return _row("separation", check, None, thr, "pass", "no level is perfectly predicted by the predictors")
-    cols = [c for c in t.columns if c not in ("label", "status")]
-    parts = []
-    for _, r in bad.iterrows():
-        who = ", ".join(map(str, r[cols[0]])) if cols and isinstance(r[cols[0]], (list, tuple)) else ""
-        parts.append(f"{r['label']}: {r['status']}" + (f" ({who})" if who else ""))
+    parts = [f"{r['label']}: {r['status']}" + (f" ({', '.join(map(str, r['predictors']))})" if len(r["predictors"])
+                                               else "") for _, r in bad.iterrows()]
+    finite = res.converged and bool(np.all(np.isfinite(res._se_flat)))
+    if res.kind == "ordinal" and finite:
+        return _row("separation", check, None, thr, "warn",
+                    "separated cumulative split(s): " + "; ".join(parts) + ". The proportional-odds fit still has "
+                    "finite estimates (the thresholds share one slope), but the Brant test's binary fit of that "
+                    "split does not exist; check the levels involved (merge sparse levels)")
     return _row("separation", check, None, thr, "fail",
                 "perfectly predicted: " + "; ".join(parts) + ". The maximum-likelihood estimate does not exist "
                 "(infinite coefficients); merge levels, drop or coarsen the predictor involved")

@@ -37,8 +37,11 @@ class NominalOrdinal(Likelihood):
     def pieces(self, theta, need_hessian=True):
         from ..models.ordinal_kernel import ordinal_nominal_pieces
 
-        ll, score, info = ordinal_nominal_pieces(self.X, self.y, theta, self.nominal, self.weights, need_hessian,
-                                                 K=self.K)
+        # Per-threshold effects can spread adjacent thresholds far apart (expm1 of a large gap
+        # overflows to inf, and 1/inf = 0 is the intended limit).
+        with np.errstate(over="ignore"):
+            ll, score, info = ordinal_nominal_pieces(self.X, self.y, theta, self.nominal, self.weights,
+                                                     need_hessian, K=self.K)
         if score is None:  # crossing thresholds: outside the parameter space
             return -np.inf, np.full(self.n_params, np.nan), None
         return ll, score, info
@@ -96,7 +99,8 @@ def brant(res) -> pd.DataFrame:
     lik = res._likelihood
     d = res.design
     term_slices = {t.name: slice(t.columns[0], t.columns[-1] + 1) for t in d.terms}
-    table = brant_test(lik.X, lik.y, list(d.column_names), term_slices, weights=lik.weights)
+    table = brant_test(lik.X, lik.y, list(d.column_names), term_slices, weights=lik.weights,
+                       levels=res.level_names)
     return _brant_rows(table, [t.name for t in d.terms])
 
 

@@ -88,8 +88,18 @@ class CategoricalModel:
         lik = self.likelihood()
         fit = self._solve(lik, opts)
         results = self._results_class(self, fit, opts, lik)
-        if _separation_symptoms(results) and _warn_separation(results):
-            return results
+        if _separation_symptoms(results):
+            table = _warn_separation(results)
+            if table is not None:
+                import dataclasses
+
+                fit = dataclasses.replace(
+                    fit, converged=False, separation=table,
+                    message=f"{fit.message}; but a level is perfectly predicted (separation), so no finite "
+                            "maximum-likelihood estimate exists")
+                results = self._results_class(self, fit, opts, lik)
+                results.__dict__["_separation_table"] = table
+                return results
         if not fit.converged:
             advice = {"newton": "check for separation (res.separation())",
                       "gd": "raise max_iter or the learning_rate, or use method='newton'",
@@ -131,16 +141,17 @@ def _separation_symptoms(res) -> bool:
     return bool(np.max(np.abs(theta)) > 15 or not np.all(np.isfinite(se)) or np.max(se) > 50)
 
 
-def _warn_separation(res) -> bool:
-    """Run the exact check; warn naming the level(s) perfectly predicted. True if found."""
+def _warn_separation(res):
+    """Run the exact check; warn naming the level(s) perfectly predicted and return the table
+    when the MLE does not exist (None otherwise)."""
     from ..exceptions import SeparationWarning
 
     table = res.separation()
     bad = table[table["status"] != "none"]
     if not len(bad):
-        return False
+        return None
     parts = ", ".join(f"{r['label']} ({r['status']})" for _, r in bad.iterrows())
     warn(f"a level is perfectly predicted by the predictors: {parts}; the maximum-likelihood estimate does not "
          "exist (coefficients run to infinity and their standard errors are meaningless). Merge levels or drop "
          "the predictor involved (see res.separation())", SeparationWarning)
-    return True
+    return table

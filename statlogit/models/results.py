@@ -53,6 +53,17 @@ class CategoricalResults(ModelResults):
         return True
 
     @cached_property
+    def _cov_flat(self) -> np.ndarray:
+        """Inverse information; infinite when a level is perfectly predicted (no finite MLE, so
+        finite standard errors would be a wrong answer)."""
+        from ..results_base import inverse_information
+
+        H = self.fit_info.information
+        if self.fit_info.separation is not None:
+            return np.full(H.shape, np.inf)
+        return inverse_information(H)
+
+    @cached_property
     def level_counts(self) -> pd.Series:
         """Rows (sum of frequency weights) per level."""
         c = np.bincount(self.design.y.astype(np.int64), weights=self.model.weights, minlength=self.K)

@@ -65,15 +65,12 @@ def probability_curve(res, column: int, points: int = 200) -> tuple[np.ndarray, 
 
 def _figure_maker(res, name, column, points):
     def make():
-        import matplotlib.pyplot as plt
-
         from .multiclass_plots import plot_stacked_probabilities
 
         x, prob = probability_curve(res, column, points)
-        fig, ax = plt.subplots(figsize=(6.4, 4.0))
-        plot_stacked_probabilities(x, prob, res.level_names, name, ax=ax,
-                                   title=f"Predicted probability of each level of {res.design.response_name}")
-        return fig
+        ax = plot_stacked_probabilities(x, prob, res.level_names, name,
+                                        title=f"Predicted probability of each level of {res.design.response_name}")
+        return ax.figure
 
     return make
 

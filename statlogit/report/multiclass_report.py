@@ -208,7 +208,7 @@ def _collect(res, alpha, ci_method, points, run, notes):
         blocks.append(FigureRef(key, f"Predicted probability of each level across {name} (stacked; other "
                                      "predictors at their median design values)"))
     if not preds:
-        notes.append("No probability plot: the model has no plain numeric predictor.")
+        notes.append("No probability plot: the model has no numeric predictor that enters only as a main effect.")
     if blocks:
         sections.append(Section("Details", blocks, "details"))
     return sections, data, figures

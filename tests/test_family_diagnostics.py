@@ -151,3 +151,15 @@ def test_report_views_and_cli(tmp_path, po, mn):
     assert main(["fit", str(DATA / "housing.csv"), "Sat ~ Infl + Type + Cont", "--model", "ologit", "--levels",
                  "Low,Medium,High", "--weights", "Freq", "--report", str(out), "--json", str(tmp_path / "h.json")]) == 0
     assert out.stat().st_size > 5000 and json.loads((tmp_path / "h.json").read_text())["model_kind"] == "ordinal"
+
+
+def test_ordinal_complete_separation_is_named():
+    from statlogit.exceptions import SeparationWarning
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=60)
+    df = pd.DataFrame({"y": np.searchsorted([-0.5, 0.5], x), "x": x, "z": rng.normal(size=60)})
+    for method, opts in (("newton", {}), ("gd", {"max_iter": 500})):
+        with pytest.warns(SeparationWarning, match=r"Y <= 0 \(complete\), Y <= 1 \(complete\)"):
+            res = sl.ologit("y ~ x + z", df, method=method, **opts)
+        assert not res.converged and np.isinf(res.bse).all()

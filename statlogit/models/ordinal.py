@@ -40,7 +40,10 @@ class Ordinal(Likelihood):
     def pieces(self, theta, need_hessian=True):
         from .ordinal_kernel import ordinal_pieces
 
-        return ordinal_pieces(self.X, self.y, theta, self.weights, need_hessian)
+        # Thresholds far apart (a diverging fit under separation): expm1 of the gap overflows to
+        # inf, whose reciprocal 0 is the intended limit.
+        with np.errstate(over="ignore"):
+            return ordinal_pieces(self.X, self.y, theta, self.weights, need_hessian)
 
     def probabilities(self, X, theta):
         from .ordinal_kernel import ordinal_probabilities

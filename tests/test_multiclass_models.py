@@ -201,7 +201,7 @@ def test_summary_states_conventions():
     assert "logit P(Y <= j) = zeta_j - x'beta" in text and "1|2" in text
     assert "logit P(Y &lt;= j)" in o.summary().to_html()
     m = sl.mlogit("y ~ x0", random_multinomial(9, n=200, p=1, K=3))
-    assert "Relative-risk ratios (vs a)" in str(m.summary()) and "| b: x0 |" in m.summary().to_markdown()
+    assert "Relative-risk ratios (vs a)" in str(m.summary()) and "| [b] x0 |" in m.summary().to_markdown()
 
 
 def test_cli_mlogit_and_ologit(capsys):

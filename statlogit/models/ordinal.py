@@ -100,6 +100,7 @@ class OrderedLogit(CategoricalModel):
                 raise DataError(f"column {name!r} of X is constant; an ordinal model has no intercept (the "
                                 "thresholds take its place): drop that column")
         else:
+            self.formula_column_names = list(design.column_names)  # with the intercept, for display labels
             design, self.dropped_intercept = _without_intercept(design)
         if design.X.shape[1] == 0:
             raise DataError("the ordinal model needs at least one predictor (the thresholds alone are the "

@@ -17,8 +17,18 @@ ORDINAL_CONVENTION = ("Sign convention (as R's polr/clm): logit P(Y <= j) = zeta
                       "of a higher level (any cut-point). Thresholds zeta_j are named 'lower|upper'.")
 
 
-def _flat_label(level, term) -> str:
-    return f"{level}: {term}"
+def display_labels(res) -> dict[str, str]:
+    """``{column name: display label}`` (``children: present (vs absent)``), as the binary summary."""
+    from types import SimpleNamespace
+
+    from .tables import coefficient_labels
+
+    names = getattr(res.model, "formula_column_names", None) or list(res.design.column_names)
+    return coefficient_labels(SimpleNamespace(column_names=list(names), design_info=res.design.design_info))
+
+
+def _flat_label(level, term, labels=None) -> str:
+    return f"[{level}] {(labels or {}).get(term, term)}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class MulticlassSummary:
         r2 = res.pseudo_r2()
         facts = model_facts(res)
         d = res.design
+        labels = display_labels(res)
         counts = res.level_counts
         counts_text = ", ".join(f"{k} {int(v) if float(v).is_integer() else fmt_num(v, 6)}" for k, v in counts.items())
         if res.kind == "multinomial":
@@ -48,8 +59,8 @@ class MulticlassSummary:
             icpt = d.column_names[d.intercept_index] if d.intercept_index is not None else None
             rr = table.loc[[t != icpt for _, t in table.index], ["rrr", "rrr_lower", "rrr_upper"]]
             rr = rr.set_axis(["ratio", "lower", "upper"], axis=1)
-            rr.index = [_flat_label(lv, t) for lv, t in rr.index]
-            coefs.index = [_flat_label(lv, t) for lv, t in coefs.index]
+            rr.index = [_flat_label(lv, t, labels) for lv, t in rr.index]
+            coefs.index = [_flat_label(lv, t, labels) for lv, t in coefs.index]
             ratio_title = f"Relative-risk ratios (vs {res.level_names[0]})"
             response = f"{d.response_name}: {' / '.join(res.level_names)}; reference {res.level_names[0]}"
             notes = [f"Coefficients of each level are log relative risks against the {d.response_coding}."]
@@ -57,6 +68,8 @@ class MulticlassSummary:
             title = "Ordinal logistic regression (proportional odds, cumulative logit)"
             orr = res.odds_ratios(alpha, ci_method)[["odds_ratio", "lower", "upper"]]
             rr = orr.set_axis(["ratio", "lower", "upper"], axis=1)
+            rr.index = [labels.get(t, t) for t in rr.index]
+            coefs.index = [labels.get(t, t) for t in coefs.index]
             ratio_title = "Cumulative odds ratios (higher level)"
             response = f"{d.response_name}: {' < '.join(res.level_names)}"
             notes = [ORDINAL_CONVENTION]

@@ -6,6 +6,15 @@ The plots show, for each plain numeric predictor, the predicted probability of e
 over the predictor's observed range (200 points) with the other design columns held at their
 median design values (numeric predictors at the median, each factor at its most common level
 when that level holds more than half the rows, else the baseline); the caption says so.
+
+JSON (``report.to_json()``): ``statlogit_version``, ``model_kind`` ("multinomial"/"ordinal"),
+``alpha``, ``ci_method``, ``model`` {formula, response, levels, level_counts, reference (multinomial),
+n_obs, n_dropped, method, converged, n_iter, message, events_per_variable}, ``coefficients``
+[{term ("level: term" for the multinomial), coef, se, z, p, lower, upper, rrr / rrr_lower /
+rrr_upper (multinomial)}], ``fit`` {loglik, loglik_null, deviance, aic, bic, n_params, lr_test,
+pseudo_r2}, ``classification`` {accuracy, auc, brier, macro, per_class, confusion} | null,
+``proportional_odds`` {brant, lr} (ordinal) or ``iia`` (multinomial) | null, ``assumptions``,
+``vif``, ``notes``. Non-finite numbers are null.
 """
 
 from __future__ import annotations

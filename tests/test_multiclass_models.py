@@ -222,3 +222,12 @@ def test_cli_mlogit_and_ologit(capsys):
     ]:
         assert main(["fit", str(DATA / "womenlf.csv"), "partic ~ hincome", *argv]) == 2
         assert msg in capsys.readouterr().err
+
+
+def test_weights_by_column_name():
+    h = sl.datasets.load_housing()
+    a = sl.ologit("Sat ~ Infl + Type + Cont", h, weights="Freq")
+    b = sl.ologit("Sat ~ Infl + Type + Cont", h, weights=h["Freq"])
+    assert a.llf == b.llf and a.bic == b.bic
+    with pytest.raises(DataError, match="weights='nope' is not a column"):
+        sl.mlogit("Sat ~ Infl", h, weights="nope")

@@ -155,3 +155,11 @@ def _warn_separation(res):
          "exist (coefficients run to infinity and their standard errors are meaningless). Merge levels or drop "
          "the predictor involved (see res.separation())", SeparationWarning)
     return table
+
+
+def _weights_column(data, name: str):
+    """``weights="Freq"``: the column of that name."""
+    cols = getattr(data, "columns", data.keys() if isinstance(data, dict) else [])
+    if name not in cols:
+        raise DataError(f"weights={name!r} is not a column of the data; pass the column name or the values")
+    return data[name]

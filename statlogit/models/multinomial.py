@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..diagnostics.multiclass_api import MultinomialDiagnosticsMixin
-from .base import CategoricalModel, check_missing
+from .base import CategoricalModel, _weights_column, check_missing
 from .levels import level_label, nominal_coder
 from .likelihood import Likelihood
 from .results import CategoricalResults
@@ -83,6 +83,8 @@ class MNLogit(CategoricalModel):
 
         check_missing(missing)
         design = design_from_formula(formula, data, missing=missing, coder=nominal_coder(reference))
+        if isinstance(weights, str):
+            weights = _weights_column(data, weights)
         return cls(design=design, weights=weights)
 
     @property

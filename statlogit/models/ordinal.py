@@ -22,7 +22,7 @@ import pandas as pd
 from ..design import TermInfo
 from ..diagnostics.multiclass_api import OrdinalDiagnosticsMixin
 from ..exceptions import DataError, OptionError
-from .base import CategoricalModel, check_missing
+from .base import CategoricalModel, _weights_column, check_missing
 from .levels import level_label, ordinal_coder
 from .likelihood import Likelihood
 from .results import CategoricalResults
@@ -116,6 +116,8 @@ class OrderedLogit(CategoricalModel):
         if design.intercept_index is None:
             raise OptionError(f"formula {formula!r} removes the intercept; an ordinal model's thresholds play "
                               "its part, so keep it (drop '- 1' / '0 +')")
+        if isinstance(weights, str):
+            weights = _weights_column(data, weights)
         return cls(design=design, weights=weights)
 
     def threshold_names(self) -> list[str]:

@@ -231,3 +231,18 @@ def test_weights_by_column_name():
     assert a.llf == b.llf and a.bic == b.bic
     with pytest.raises(DataError, match="weights='nope' is not a column"):
         sl.mlogit("Sat ~ Infl", h, weights="nope")
+
+
+def test_family_solvers_drive_the_binary_likelihood():
+    """The same Newton driver and first-order solvers fit the binary logit's likelihood to
+    the binary model's own estimates."""
+    from statlogit.models.likelihood import BinaryLogit, fit_likelihood
+    from statlogit.solvers.family_gradient import fit_gd_likelihood, fit_sgd_likelihood
+
+    res = sl.logit("diabetes ~ glucose + mass + age", sl.datasets.load_pima())
+    d = res.design
+    lik = BinaryLogit(d.X, d.y, names=d.column_names, intercept_index=d.intercept_index)
+    for fit, tol in ((fit_likelihood(lik), 1e-9), (fit_gd_likelihood(lik), 1e-6),
+                     (fit_sgd_likelihood(lik, epochs=300), 1e-5)):
+        assert fit.converged, fit.message
+        np.testing.assert_allclose(fit.params, res.params.to_numpy(), rtol=tol, atol=tol)

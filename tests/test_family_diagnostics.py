@@ -163,3 +163,12 @@ def test_ordinal_complete_separation_is_named():
         with pytest.warns(SeparationWarning, match=r"Y <= 0 \(complete\), Y <= 1 \(complete\)"):
             res = sl.ologit("y ~ x + z", df, method=method, **opts)
         assert not res.converged and np.isinf(res.bse).all()
+
+
+def test_plot_probabilities(mn):
+    from statlogit.exceptions import OptionError
+
+    ax = mn.plot_probabilities()
+    assert ax.get_xlabel() == "hincome"
+    with pytest.raises(OptionError, match="predictor='children' is not valid; choose one of 'hincome'"):
+        mn.plot_probabilities("children")

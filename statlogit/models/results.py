@@ -135,6 +135,23 @@ class CategoricalResults(ModelResults):
         return build_multiclass_report(self, alpha=alpha, ci_method=ci_method, plots=plots, progress=progress,
                                        title=title, points=points)
 
+    def plot_probabilities(self, predictor: str | None = None, ax=None, points: int = 200):
+        """Stacked predicted probability of each level across a numeric ``predictor`` (default:
+        the first plain numeric main effect), the other design columns at their median design
+        values; returns the matplotlib Axes."""
+        from ..report.multiclass_plots import plot_stacked_probabilities
+        from ..report.multiclass_report import plottable_predictors, probability_curve
+
+        choices = dict(plottable_predictors(self))
+        if not choices:
+            raise OptionError("the model has no numeric predictor that enters only as a main effect to plot")
+        name = predictor if predictor is not None else next(iter(choices))
+        if name not in choices:
+            raise OptionError(f"predictor={name!r} is not valid; choose one of {', '.join(map(repr, choices))}")
+        x, prob = probability_curve(self, choices[name], points)
+        return plot_stacked_probabilities(x, prob, self.level_names, name, ax=ax,
+                                          title=f"Predicted probability of each level of {self.design.response_name}")
+
     def __repr__(self) -> str:
         return (f"<{type(self).__name__} {self.formula or ''} n={self.nobs} K={self.K} "
                 f"method={self.method} converged={self.converged}>")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionError, StatlogitError
-from .assumptions import COLUMNS, AssumptionReport, _collinearity, _independence, _row
+from .assumptions import COLUMNS, AssumptionReport, _collinearity, _row
 from .sample_size import THRESHOLDS
 
 
@@ -90,7 +90,7 @@ class MulticlassDiagnosticsMixin:
         if not (isinstance(alpha, int | float) and 0 < alpha < 1):
             raise OptionError(f"alpha={alpha!r} is not valid; it must be between 0 and 1")
         own = _proportional_odds_row(self, alpha) if self.kind == "ordinal" else _iia_row(self, alpha)
-        rows = [own, _collinearity(self), _sample_size_row(self), _separation_row(self), _independence()]
+        rows = [own, _collinearity(self), _sample_size_row(self), _separation_row(self), _independence_row()]
         table = pd.DataFrame(rows, columns=COLUMNS)
         table["statistic"] = table["statistic"].astype(object)
         title = f"Assumption checks: {self.formula}" if self.formula else "Assumption checks"
@@ -114,6 +114,17 @@ class MultinomialDiagnosticsMixin(MulticlassDiagnosticsMixin):
         from .iia import hausman_mcfadden
 
         return hausman_mcfadden(self)
+
+
+def _independence_row():
+    return _row(
+        "independence of observations", "not testable from the data alone", None, "study design",
+        "not checked",
+        "Confirm each row is a separate, independent subject (frequency weights count repeated identical "
+        "subjects). Repeated measures, clustering (patients within hospitals, pupils within schools) or "
+        "matched designs violate it: use a multilevel (mixed) multinomial or ordinal model, or GEE "
+        "(cluster-robust standard errors are not yet available for these models in statlogit).",
+    )
 
 
 def _fmt_p(p) -> str:

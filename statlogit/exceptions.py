@@ -91,3 +91,7 @@ def warn(message: str, category: type[Warning] = StatlogitWarning) -> None:
         frame = frame.f_back
         level += 1
     warnings.warn(message, category, stacklevel=level)
+
+
+class DistributedError(StatlogitError, RuntimeError):
+    """A Dask computation failed (a partition, a file or a worker); no partial result is used."""

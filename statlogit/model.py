@@ -9,7 +9,7 @@ import numpy as np
 from .arrays import design_from_arrays
 from .config import MISSING, FitOptions, check_choice, make_options
 from .design import Design, design_from_formula
-from .exceptions import ConvergenceWarning, RankDeficiencyError, warn
+from .exceptions import ConvergenceWarning, OptionError, RankDeficiencyError, warn
 
 
 class Logit:
@@ -58,9 +58,16 @@ class Logit:
         """Build the model from a patsy formula (``"y ~ x1 + C(group)"``) and a DataFrame.
 
         ``groups`` (a column name, or one value per data row) are the clusters used by
-        ``fit(cov_type="cluster")``.
+        ``fit(cov_type="cluster")``. A dask DataFrame or a path/glob of Parquet/CSV files gives a
+        :class:`~statlogit.backends.dask_model.DaskLogit` (rows stay in the partitions).
         """
         check_choice("missing", missing, MISSING)
+        if _is_dask_data(data):
+            from .backends.dask_model import DaskLogit
+
+            if weights is not None or offset is not None or groups is not None:
+                raise OptionError("weights=, offset= and groups= are not supported on Dask data yet")
+            return DaskLogit.from_formula(formula, data, missing=missing, event=event)
         design = design_from_formula(formula, data, missing=missing, event=event)
         return cls(design=design, weights=weights, offset=offset, groups=groups, data=data)
 
@@ -75,6 +82,11 @@ class Logit:
         """
         from .results import LogitResults
 
+        device = options.pop("device", "cpu")
+        if device != "cpu":
+            from .backends.cupy import fit_on_device
+
+            return fit_on_device(self, method, device, options)
         opts = make_options(method=method, **options)
         if opts.cov_type == "cluster" and self.groups is None:
             from .exceptions import OptionError
@@ -297,6 +309,19 @@ def logit(formula: str, data, *, method: str = "newton", missing: str = "drop", 
 
         raise OptionError(f"groups= is used by cluster-robust standard errors; add cov_type='cluster' "
                           f"(cov_type={options.get('cov_type', 'nonrobust')!r} was given)")
+    if _is_dask_data(data):  # a dask DataFrame or a path/glob of Parquet/CSV files
+        from .backends.dask_model import dask_logit
+
+        if groups is not None:
+            raise OptionError("groups= (cluster-robust SEs) is not supported on Dask data yet")
+        return dask_logit(formula, data, method=method, missing=missing, event=event, weights=weights,
+                          offset=offset, **options)
     model = Logit.from_formula(formula, data, missing=missing, event=event, weights=weights, offset=offset,
                                groups=groups)
     return model.fit(method=method, **options)
+
+
+def _is_dask_data(data) -> bool:
+    from .backends.dask_io import is_dask_data
+
+    return is_dask_data(data)

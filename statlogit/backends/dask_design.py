@@ -1,0 +1,418 @@
+"""The design of a Dask fit: learnt in one first pass, then built per partition.
+
+First pass (:func:`scan`, one task per partition, summed on the driver): the rows, the
+complete cases (response and every formula column present, as the in-memory design drops
+them), the distinct values of every text, boolean or categorical column among the complete
+cases (a distributed unique, so a level first seen in a late partition is known before any
+design is built), the distinct response values, each partition's column types (CSV files
+that disagree are named), and a seeded random sample of complete rows (for the start of
+Newton and for patsy's ``DesignInfo``).
+
+patsy then learns the ``DesignInfo`` from a small proxy frame holding every level and real
+sample rows; it is never pickled (patsy forbids it): workers rebuild it from the picklable
+:class:`PartitionSpec` and cache it. Each partition's ``X`` and ``y`` are then built by
+:func:`partition_design` exactly as the in-memory design would build those rows; the whole
+design is never materialised. Stateful transforms (``center()``, ``standardize()``, splines)
+would need their state from all rows and are refused with advice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataError, FormulaError, StatlogitError
+
+#: Rows of the random sample of complete cases kept by the first pass (spread over partitions).
+SAMPLE_ROWS = 50_000
+#: Distinct response values collected per partition (more than 2 is an error anyway).
+MAX_RESPONSE_VALUES = 20
+
+
+@dataclass(frozen=True)
+class PartitionSpec:
+    """Everything a worker needs to build a partition's design (picklable; no patsy objects)."""
+
+    formula: str
+    lhs_code: str
+    rhs_code: str
+    columns: tuple[str, ...]
+    categorical: tuple[str, ...] = ()
+    namespace: dict = field(default_factory=dict)
+    proxy: pd.DataFrame | None = None
+    event: Any = None
+    response_kind: str = ""
+    token: str = ""
+
+
+def _categorical_dtype(dtype) -> bool:
+    return (isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype)
+            or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype))
+
+
+def _environment(namespace: dict):
+    import patsy
+    import patsy.builtins
+
+    builtins = {k: getattr(patsy.builtins, k) for k in patsy.builtins.__all__}
+    return patsy.EvalEnvironment([dict(namespace), {"np": np, "numpy": np}, builtins])
+
+
+def caller_namespace(formula: str, depth: int = 2) -> dict:
+    """Names in the formula defined in the caller's frame (functions, constants) that can be
+    pickled for the workers; the rest of the caller's namespace stays behind."""
+    import os
+    import sys
+
+    package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(depth)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package_dir):
+        frame = frame.f_back
+    if frame is None:
+        return {}
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", formula))
+    out = {}
+    import cloudpickle
+
+    for name in names:
+        for space in (frame.f_locals, frame.f_globals):
+            if name in space:
+                try:
+                    cloudpickle.dumps(space[name])
+                except Exception:
+                    break
+                out[name] = space[name]
+                break
+    return out
+
+
+# ----------------------------------------------------------------------------- first pass
+
+
+def _frame(part: pd.DataFrame, formula: str) -> pd.DataFrame:
+    from ..design import _positional_plain
+
+    return _positional_plain(part, formula)
+
+
+def _response(frame: pd.DataFrame, spec: PartitionSpec) -> pd.Series:
+    from ..design import _eval_response
+
+    return _eval_response(spec.lhs_code, frame, _environment(spec.namespace))
+
+
+def scan(part: pd.DataFrame, spec: PartitionSpec, label: str, index: int, sample_rows: int) -> dict:
+    """First-pass facts of one partition (see the module docstring)."""
+    try:
+        frame = _frame(part, spec.formula)
+        raw_y = _response(frame, spec)
+        keep = raw_y.notna().to_numpy(copy=True)
+        for c in spec.columns:
+            keep &= frame[c].notna().to_numpy()
+        levels = {}
+        for c in spec.columns:
+            if _categorical_dtype(frame[c].dtype):
+                levels[c] = pd.unique(frame[c][keep])
+        yv = pd.unique(raw_y[keep])
+        k = int(keep.sum())
+        rows = np.flatnonzero(keep)
+        if k > sample_rows:
+            rows = np.sort(np.random.default_rng([20240601, index]).choice(rows, sample_rows, replace=False))
+        return {"n_rows": len(frame), "n_keep": k, "levels": {label: levels}, "response": yv[:MAX_RESPONSE_VALUES],
+                "response_dtype": raw_y.dtype, "dtypes": {label: {c: str(part[c].dtype) for c in spec.columns}},
+                "sample": [part.iloc[rows]], "_typed": bool(k)}
+    except StatlogitError as exc:
+        raise type(exc)(f"{label}: {exc}") from exc
+    except Exception as exc:
+        raise DataError(f"{label}: {type(exc).__name__}: {exc}") from exc
+
+
+def combine_scans(parts: list[dict]) -> dict:
+    """Sum of first-pass facts (the same shape as one partition's)."""
+    out = {"n_rows": 0, "n_keep": 0, "levels": {}, "dtypes": {}, "sample": [], "response": [],
+           "response_dtype": None}
+    for s in parts:
+        out["n_rows"] += s["n_rows"]
+        out["n_keep"] += s["n_keep"]
+        out["levels"].update(s["levels"])
+        out["dtypes"].update(s["dtypes"])
+        out["sample"].extend(s["sample"])
+        out["response"] = list(pd.unique(np.asarray(list(out["response"]) + list(s["response"]), dtype=object)))
+        if out["response_dtype"] is None or (s["n_keep"] and not out.get("_typed")):
+            out["response_dtype"] = s["response_dtype"]
+            out["_typed"] = bool(s["n_keep"])
+    return out
+
+
+# ----------------------------------------------------------------------------- design info
+
+
+_INFO_CACHE: dict[str, Any] = {}
+
+
+def design_info(spec: PartitionSpec):
+    """patsy's DesignInfo for the spec (cached per process: workers rebuild it once)."""
+    info = _INFO_CACHE.get(spec.token)
+    if info is None:
+        import patsy
+
+        rhs = patsy.ModelDesc.from_formula("__y__ ~ " + spec.rhs_code)
+        rhs = patsy.ModelDesc([], rhs.rhs_termlist)
+        info = patsy.incr_dbuilder(rhs, lambda: iter([spec.proxy]), eval_env=_environment(spec.namespace),
+                                   NA_action="drop")
+        if len(_INFO_CACHE) > 32:
+            _INFO_CACHE.clear()
+        _INFO_CACHE[spec.token] = info
+    return info
+
+
+def _proxy(sample: pd.DataFrame, levels: dict[str, list], meta: pd.DataFrame) -> pd.DataFrame:
+    """Real sample rows, with each categorical column cycling through all its levels."""
+    rows = max([len(v) for v in levels.values()] + [min(len(sample), 64), 1])
+    base = sample.iloc[np.arange(rows) % max(len(sample), 1)].reset_index(drop=True) if len(sample) else None
+    out = {}
+    for c in meta.columns:
+        if c in levels:
+            lv = levels[c]
+            vals = [lv[i % len(lv)] for i in range(rows)]
+            dtype = meta[c].dtype
+            if isinstance(dtype, pd.CategoricalDtype):
+                out[c] = pd.Categorical(vals, categories=dtype.categories, ordered=dtype.ordered)
+            elif pd.api.types.is_bool_dtype(dtype):
+                out[c] = np.array(vals, dtype=bool)
+            else:
+                out[c] = np.array(vals, dtype=object)
+        else:
+            out[c] = base[c].to_numpy() if base is not None else np.zeros(rows)
+    return pd.DataFrame(out)
+
+
+def _sorted_levels(values: list, dtype) -> list:
+    if isinstance(dtype, pd.CategoricalDtype):
+        present = set(values)
+        return [c for c in dtype.categories if c in present]
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+@dataclass(frozen=True)
+class DaskDesign:
+    """The facts of a Dask design that the results need (the rows stay in the partitions)."""
+
+    spec: PartitionSpec
+    source: Any
+    column_names: list[str]
+    terms: list
+    response_name: str
+    event: Any
+    non_event: Any
+    response_coding: str
+    formula: str
+    design_info: Any
+    intercept_index: int | None
+    data_columns: tuple[str, ...]
+    n_rows: int
+    nobs: int
+    sample: pd.DataFrame
+    n_events: float = float("nan")
+    column_absmax: np.ndarray | None = None
+    intercept_added: bool = False
+
+    @property
+    def n_dropped(self) -> int:
+        return self.n_rows - self.nobs
+
+    @property
+    def frame(self):
+        return self.source.frame
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.source.labels
+
+    def event_label(self) -> str:
+        return f"{self.response_name} = {self.event}"
+
+    def with_counts(self, nobs: int, n_events: float, absmax: np.ndarray) -> DaskDesign:
+        return replace(self, nobs=int(nobs), n_events=float(n_events), column_absmax=absmax)
+
+
+def _check_dtypes(dtypes: dict[str, dict[str, str]], labels: tuple[str, ...]) -> None:
+    first_label = next((lb for lb in labels if lb in dtypes), None)
+    if first_label is None:
+        return
+    first = dtypes[first_label]
+    for lb in labels:
+        d = dtypes.get(lb, first)
+        for c, t in d.items():
+            t0 = first[c]
+            numeric = {t, t0} <= {"int64", "float64", "int32", "float32", "Int64", "Float64"}
+            if t != t0 and not numeric:
+                raise DataError(
+                    f"{lb}: column {c!r} has type {t}, but {t0} in {first_label}; the files must share one "
+                    "schema (a text value in a numeric column is a common cause)"
+                )
+
+
+def build_dask_design(source, formula: str, *, event=None, missing: str = "drop", namespace: dict,
+                      compute) -> DaskDesign:
+    """First pass over the data and the design learnt from it (see the module docstring)."""
+    import dask
+    import patsy
+
+    from ..design import _term_infos
+    from ..response import code_response
+
+    if not isinstance(formula, str) or "~" not in formula:
+        raise FormulaError(f"formula {formula!r} has no response: write it as 'outcome ~ x1 + x2'")
+    try:
+        desc = patsy.ModelDesc.from_formula(formula)
+    except patsy.PatsyError as exc:
+        raise FormulaError(f"cannot parse formula {formula!r}: {exc}") from exc
+    if len(desc.lhs_termlist) != 1 or len(desc.lhs_termlist[0].factors) != 1:
+        raise FormulaError(f"formula {formula!r} must have exactly one response on the left of '~'")
+    lhs_code = desc.lhs_termlist[0].factors[0].code
+    rhs_code = formula.split("~", 1)[1]
+    frame = source.frame
+    cols = tuple(map(str, frame.columns))
+    spec = PartitionSpec(formula, lhs_code, rhs_code, cols, namespace=namespace)
+    nparts = frame.npartitions
+    per_part = max(1, -(-SAMPLE_ROWS // nparts))
+    parts = frame.to_delayed()
+    spec_d = dask.delayed(spec, pure=True)
+    tasks = [dask.delayed(scan, pure=True)(p, spec_d, source.labels[i], i, per_part) for i, p in enumerate(parts)]
+    facts = compute(tree_reduce(tasks, combine_scans), "the first pass (factor levels and missing values)")
+    _check_dtypes(facts["dtypes"], source.labels)
+    n_rows, n_keep = facts["n_rows"], facts["n_keep"]
+    if n_rows == 0:
+        raise DataError("data has 0 rows")
+    if n_keep == 0:
+        raise DataError(f"every one of the {n_rows} rows has a missing value in {', '.join(cols) or 'the formula'}")
+    if missing == "raise" and n_keep < n_rows:
+        raise DataError(
+            f"{n_rows - n_keep} of {n_rows} rows have missing values (in {', '.join(cols)}); drop them first "
+            "or use missing='drop'"
+        )
+    meta = frame._meta
+    levels: dict[str, list] = {}
+    for c in cols:
+        if _categorical_dtype(meta[c].dtype) or any(c in d for d in facts["levels"].values()):
+            vals = [v for d in facts["levels"].values() for v in d.get(c, [])]
+            levels[c] = _sorted_levels(list(pd.unique(np.asarray(vals, dtype=object))), meta[c].dtype)
+    sample = pd.concat(facts["sample"], ignore_index=True) if facts["sample"] else meta.iloc[:0]
+    ydtype = facts["response_dtype"]
+    yvals = facts["response"]
+    if isinstance(ydtype, pd.CategoricalDtype):
+        yser = pd.Series(pd.Categorical(yvals, categories=ydtype.categories))
+    elif pd.api.types.is_bool_dtype(ydtype):
+        yser = pd.Series(np.asarray(yvals, dtype=bool))
+    elif pd.api.types.is_numeric_dtype(ydtype):
+        yser = pd.Series(np.asarray(yvals, dtype=float))
+    else:
+        yser = pd.Series(np.asarray(yvals, dtype=object))
+    _, ev, non_ev, rule = code_response(yser, lhs_code, event)
+    kind = ("categorical" if isinstance(ydtype, pd.CategoricalDtype) else "bool" if pd.api.types.is_bool_dtype(ydtype)
+            else "numeric" if pd.api.types.is_numeric_dtype(ydtype) else "string")
+    proxy = _proxy(sample, levels, meta)
+    token = hashlib.sha1(pickle.dumps((formula, sorted(levels.items(), key=str), rule, str(ev)))).hexdigest()
+    token += hashlib.sha1(pd.util.hash_pandas_object(proxy.astype(object).astype(str), index=True).to_numpy()).hexdigest()
+    spec = replace(spec, categorical=tuple(levels), proxy=proxy, event=ev, response_kind=kind, token=token)
+    try:
+        info = design_info(spec)
+    except patsy.PatsyError as exc:
+        from ..design import _formula_error
+
+        raise _formula_error(formula, exc, meta) from exc
+    except Exception as exc:
+        raise FormulaError(f"could not evaluate formula {formula!r}: {exc}") from exc
+    stateful = [f.code for f, fi in info.factor_infos.items() if fi.state.get("transforms")]
+    if stateful:
+        raise FormulaError(
+            f"formula {formula!r} uses a transform that learns from the data ({', '.join(stateful)}); on Dask its "
+            "state would need all rows. Compute that column first (e.g. with ddf.assign) and use it plainly"
+        )
+    if len(info.column_names) == 0:
+        raise FormulaError(f"formula {formula!r} has no intercept and no predictors; nothing to estimate")
+    terms = _term_infos(info, proxy)
+    icpt = next((t.columns[0] for t in terms if t.kind == "intercept"), None)
+    return DaskDesign(spec=spec, source=source, column_names=list(map(str, info.column_names)), terms=terms,
+                      response_name=lhs_code, event=ev, non_event=non_ev, response_coding=rule, formula=formula,
+                      design_info=info, intercept_index=icpt, data_columns=cols, n_rows=n_rows, nobs=n_keep,
+                      sample=sample)
+
+
+def tree_reduce(tasks: list, combine, split_every: int = 8):
+    """Sum delayed pieces by a tree of ``combine`` calls (``split_every`` pieces per node)."""
+    import dask
+
+    if not tasks:
+        raise DataError("the data have no partitions")
+    level = [dask.delayed(combine, pure=True)(tasks[i:i + split_every]) for i in range(0, len(tasks), split_every)]
+    while len(level) > 1:
+        level = [dask.delayed(combine, pure=True)(level[i:i + split_every]) for i in range(0, len(level), split_every)]
+    return level[0]
+
+
+# ----------------------------------------------------------------------------- per partition
+
+
+def _response_codes(raw: pd.Series, spec: PartitionSpec) -> np.ndarray:
+    if spec.response_kind == "numeric":
+        return (raw.to_numpy(dtype=float) == float(spec.event)).astype(float)
+    return (raw == spec.event).to_numpy(dtype=bool).astype(float)
+
+
+def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool = False):
+    """``(X, y)`` of the complete rows of one partition, as the in-memory design builds them
+    (and their index labels when ``return_index``)."""
+    import patsy
+
+    info = design_info(spec)
+    frame = _frame(part, spec.formula)
+    raw_y = _response(frame, spec)
+    keep = raw_y.notna().to_numpy(copy=True)
+    plain = all(len(t.factors) <= 1 and all(f.code in frame.columns for f in t.factors) for t in info.terms)
+    if plain:
+        for c in spec.columns:
+            if any(f.code == c for t in info.terms for f in t.factors):
+                keep &= frame[c].notna().to_numpy()
+        n = int(keep.sum())
+        X = np.empty((n, len(info.column_names)))
+        all_rows = n == len(frame)
+        for term, sl in info.term_slices.items():
+            if not term.factors:
+                X[:, sl] = 1.0
+                continue
+            factor = term.factors[0]
+            s = frame[factor.code] if all_rows else frame[factor.code][keep]
+            finfo = info.factor_infos[factor]
+            if finfo.type == "numerical":
+                X[:, sl.start] = s.to_numpy(dtype=float)
+            else:
+                codes = pd.Categorical(s, categories=list(finfo.categories)).codes
+                if np.any(codes < 0):
+                    bad = pd.unique(s[codes < 0])[:3]
+                    raise DataError(f"column {factor.code!r} has level(s) {list(bad)} not seen in the first pass")
+                (subterm,) = info.term_codings[term]
+                X[:, sl] = subterm.contrast_matrices[factor].matrix[codes]
+    else:
+        try:
+            (Xdf,) = patsy.build_design_matrices([info], frame, NA_action="drop", return_type="dataframe")
+        except patsy.PatsyError as exc:
+            raise FormulaError(f"cannot build the design for formula {spec.formula!r}: {str(exc).splitlines()[0]}") from exc
+        rows = np.zeros(len(frame), dtype=bool)
+        rows[Xdf.index.to_numpy()] = True
+        X = Xdf.to_numpy(dtype=float)[keep[rows]]
+        keep &= rows
+    y = _response_codes(raw_y[keep], spec)
+    if return_index:
+        return np.ascontiguousarray(X), y, part.index[keep]
+    return np.ascontiguousarray(X), y

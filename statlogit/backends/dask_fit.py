@@ -1,0 +1,238 @@
+"""Newton on the driver; the block function mapped over Dask partitions, summed by a tree.
+
+Each Newton iteration is one pass: every partition builds its rows of the design
+(:func:`~statlogit.backends.dask_design.partition_design`) and returns the additive pieces of
+:func:`statlogit.kernel.loglik_score_information` (log-likelihood, score, information) plus
+its row count, event count, column extremes and rows with ``|logit| > 25``; a tree of
+additions sums them (``split_every`` = 8) and the p x p Newton system is solved on the
+driver with the same step, step-halving and convergence rule (Newton decrement ``<= tol`` at
+the coefficients returned, with the information computed there) as
+:mod:`statlogit.solvers.newton`. A pass either completes on every partition or raises: a
+fit is never summed over part of the data.
+
+Start: the fit on the first pass's random sample of complete rows (``SAMPLE_ROWS``), so a
+converged fit usually takes three or four passes.
+
+Engine (:class:`Engine`): ``client=`` any ``dask.distributed`` Client (a remote scheduler
+too); else ``processes=True`` starts a ``LocalCluster`` for each computation and closes it
+after; else Dask's default scheduler (threads in this process, or the active Client).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import DistributedError, StatlogitError
+from ..solvers.base import Fit
+from ..solvers.newton import MAX_HALVINGS, SingularInformation, _accepts, newton_step
+from .dask_design import partition_design, tree_reduce
+
+ETA_LIMIT = 25.0
+
+
+class Engine:
+    """Where Dask computations run: a given client, a LocalCluster per call, or the default."""
+
+    def __init__(self, client=None, processes: bool = False, n_workers: int | None = None):
+        self.client = client
+        self.processes = bool(processes)
+        self.n_workers = n_workers
+
+    @contextmanager
+    def _scheduler(self):
+        if self.client is not None:
+            yield self.client
+        elif self.processes:
+            from distributed import Client, LocalCluster
+
+            with LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
+                              dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster) as client:
+                yield client
+        else:
+            yield None
+
+    def compute(self, obj, what: str):
+        """``dask.compute(obj)``; any failure is raised whole, naming ``what`` was computed."""
+        import dask
+
+        with self._scheduler() as sched:
+            try:
+                (out,) = dask.compute(obj, scheduler=sched) if sched is not None else dask.compute(obj)
+            except StatlogitError:
+                raise
+            except Exception as exc:
+                raise DistributedError(
+                    f"the Dask computation of {what} failed ({type(exc).__name__}: {exc}); no result was "
+                    "formed from the partitions that did finish. Check the worker logs and the files, then refit"
+                ) from exc
+        return out
+
+
+@dataclass(frozen=True)
+class PassOptions:
+    """What a pass computes beyond the log-likelihood and score."""
+
+    need_hessian: bool = True
+    fixed: tuple[int, float] | None = None  # (column, value): profile refits
+    extra: tuple[tuple[int, float], ...] = ()  # (column, shift): Box-Tidwell x*ln(x) columns
+    device: str = "cpu"
+
+
+def augment(X: np.ndarray, extra) -> np.ndarray:
+    """Append ``(x + c) ln(x + c)`` for each ``(column, c)`` in ``extra`` (Box-Tidwell)."""
+    if not extra:
+        return X
+    cols = []
+    for j, c in extra:
+        x = X[:, j] + c
+        cols.append(x * np.log(x))
+    return np.concatenate([X, np.column_stack(cols)], axis=1)
+
+
+def partition_pieces(part, spec, label: str, beta: np.ndarray, opts: PassOptions) -> dict:
+    """Additive pieces of one partition (see the module docstring)."""
+    from ..kernel import loglik_score_information
+
+    try:
+        X, y = partition_design(part, spec)
+        absmax = np.abs(X).max(axis=0) if len(y) else np.zeros(X.shape[1])
+        finite = bool(np.all(np.isfinite(absmax)))
+        X = augment(X, opts.extra)
+        offset = None
+        if opts.fixed is not None:
+            j, b = opts.fixed
+            offset = b * X[:, j]
+            X = np.delete(X, j, axis=1)
+        if not finite:
+            return {"finite": False, "label": label, "absmax": absmax}
+        if opts.device == "cuda":
+            from .cupy import loglik_score_information_gpu
+
+            ll, g, H = loglik_score_information_gpu(X, y, beta, offset, opts.need_hessian)
+        else:
+            ll, g, H = loglik_score_information(X, y, beta, offset, None, opts.need_hessian)
+        eta = X @ beta if offset is None else X @ beta + offset
+        return {"finite": True, "ll": ll, "g": g, "H": H, "n": len(y), "events": float(y.sum()),
+                "absmax": absmax, "extreme": int(np.count_nonzero(np.abs(eta) > ETA_LIMIT))}
+    except StatlogitError as exc:
+        raise type(exc)(f"{label}: {exc}") from exc
+    except Exception as exc:
+        raise DistributedError(f"{label}: {type(exc).__name__}: {exc}") from exc
+
+
+def add_pieces(parts: list[dict]) -> dict:
+    out = dict(parts[0])
+    for s in parts[1:]:
+        if not s["finite"] or not out["finite"]:
+            bad = s if not s["finite"] else out
+            return {"finite": False, "label": bad["label"], "absmax": bad["absmax"]}
+        out["ll"] += s["ll"]
+        out["g"] = out["g"] + s["g"]
+        out["H"] = None if out["H"] is None else out["H"] + s["H"]
+        out["n"] += s["n"]
+        out["events"] += s["events"]
+        out["absmax"] = np.maximum(out["absmax"], s["absmax"])
+        out["extreme"] += s["extreme"]
+    return out
+
+
+def one_pass(design, engine: Engine, beta: np.ndarray, opts: PassOptions, what: str = "a Newton pass") -> dict:
+    """Sum of :func:`partition_pieces` over every partition (all or nothing)."""
+    import dask
+
+    from ..exceptions import DataError
+
+    spec_d = dask.delayed(design.spec, pure=True)
+    beta_d = dask.delayed(np.asarray(beta, dtype=float), pure=True)
+    opts_d = dask.delayed(opts, pure=True)
+    tasks = [dask.delayed(partition_pieces, pure=True)(p, spec_d, design.labels[i], beta_d, opts_d)
+             for i, p in enumerate(design.frame.to_delayed())]
+    out = engine.compute(tree_reduce(tasks, add_pieces), what)
+    if not out["finite"]:
+        bad = [design.column_names[j] for j in np.flatnonzero(~np.isfinite(out["absmax"]))
+               if j < len(design.column_names)]
+        raise DataError(f"{out['label']}: column(s) {', '.join(bad)} have infinite values; drop or fix those rows")
+    return out
+
+
+def newton_dask(passer, beta: np.ndarray, *, tol: float = 1e-8, max_iter: int = 100, notes=()) -> tuple[Fit, dict]:
+    """Newton-Raphson with step-halving where ``passer(beta)`` gives one pass's sums.
+
+    The same phases and rule as :func:`statlogit.solvers.newton.fit_newton`. Returns the
+    Fit and the last pass's sums (counts, extremes).
+    """
+    history: list[dict] = []
+    cur = passer(beta)
+    n_iter = 0
+    step_size = np.nan
+    converged = False
+    message = f"stopped after max_iter={max_iter} iterations without meeting tol={tol:g}"
+    while True:
+        try:
+            d = newton_step(cur["g"], cur["H"])
+        except SingularInformation:
+            if n_iter == 0:
+                raise
+            message = (f"the information matrix became singular after {n_iter} steps: fitted probabilities "
+                       "reached 0 or 1, a sign of (quasi-)complete separation")
+            break
+        decrement = float(np.sqrt(max(cur["g"] @ d, 0.0)))
+        history.append({"iteration": n_iter, "loglik": cur["ll"], "decrement": decrement,
+                        "max_abs_score": float(np.max(np.abs(cur["g"]))) if len(beta) else 0.0,
+                        "step_size": step_size, "information": "exact"})
+        if decrement <= tol:
+            converged = True
+            message = f"Newton decrement {decrement:.2e} <= tol {tol:g}"
+            break
+        if n_iter >= max_iter:
+            break
+        step_size = 1.0
+        for _ in range(MAX_HALVINGS):
+            trial = beta + step_size * d
+            new = passer(trial)
+            if _accepts(new["ll"], cur["ll"]):
+                break
+            step_size *= 0.5
+        else:
+            message = ("line search failed: no step along the Newton direction raised the log-likelihood "
+                       f"(decrement {decrement:.2e})")
+            converged = decrement <= 1e-5
+            break
+        beta, cur = trial, new
+        n_iter += 1
+    if notes:
+        message = f"{message}; " + "; ".join(notes)
+    fit = Fit(params=beta, information=cur["H"], loglik=cur["ll"], converged=converged, n_iter=n_iter,
+              history=history, method="newton", message=message)
+    return fit, cur
+
+
+def sample_start(design, extra=(), fixed=None) -> tuple[np.ndarray, str | None]:
+    """Coefficients fitted on the first pass's sample (zeros with logit(ybar) if that fails)."""
+    from ..solvers.newton import fit_newton
+
+    X, y = partition_design(design.sample, design.spec)
+    X = augment(X, extra)
+    off = None
+    if fixed is not None:
+        off = fixed[1] * X[:, fixed[0]]
+        X = np.delete(X, fixed[0], axis=1)
+    p = X.shape[1]
+    beta = np.zeros(p)
+    icpt = design.intercept_index if fixed is None or design.intercept_index is None or fixed[0] > design.intercept_index \
+        else (None if fixed[0] == design.intercept_index else design.intercept_index - 1)
+    if len(y):
+        ybar = y.mean()
+        if icpt is not None and off is None and 0 < ybar < 1:
+            beta[icpt] = np.log(ybar / (1 - ybar))
+    if len(y) > 4 * p and 0 < y.mean() < 1:
+        try:
+            sub = fit_newton(X, y, offset=off, start=beta, tol=1e-3, max_iter=25, intercept_index=icpt)
+        except SingularInformation:
+            sub = None
+        if sub is not None and sub.converged and np.all(np.isfinite(sub.params)) and np.all(np.abs(sub.params) < 30):
+            return sub.params, f"started from a fit on a random sample of {len(y)} complete rows"
+    return beta, None

@@ -1,0 +1,414 @@
+"""Assumption diagnostics of a Dask fit, in forms that need no more than p x p numbers per
+partition on the driver.
+
+* ``vif``: one pass for the centred cross-products of the design columns (per-partition
+  means and centred sums merged as Chan, Golub & LeVeque 1979), then the same GVIF table as
+  :mod:`statlogit.diagnostics.collinearity`;
+* ``box_tidwell``: a pass for each candidate's minimum and distinct values, then the
+  augmented model refitted on the partitions (same statistics as
+  :mod:`statlogit.diagnostics.linearity`);
+* ``influence().top(k)``: every partition keeps its k rows of largest Cook's distance
+  (R's ``cooks.distance.glm``) and counts the rows beyond each rule; the driver merges the
+  partitions' top k. The full n-row table is never formed;
+* ``check_assumptions``: the in-memory verdicts, with the influence row from those counts.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from ..diagnostics._common import DiagnosticError, require_finite_fit
+from ..exceptions import OptionError, StatlogitError
+
+
+def _map(res, fn, combine, what: str, *args):
+    """Run ``fn(part, spec, label, *args)`` on every partition and combine by a tree."""
+    import dask
+
+    from .dask_design import tree_reduce
+
+    d = res.design
+    spec_d = dask.delayed(d.spec, pure=True)
+    tasks = [dask.delayed(_guarded, pure=True)(fn, p, spec_d, d.labels[i], *args)
+             for i, p in enumerate(d.frame.to_delayed())]
+    return res.model.engine.compute(tree_reduce(tasks, combine), what)
+
+
+def _guarded(fn, part, spec, label, *args):
+    from ..exceptions import DistributedError
+
+    try:
+        return fn(part, spec, label, *args)
+    except StatlogitError as exc:
+        raise type(exc)(f"{label}: {exc}") from exc
+    except Exception as exc:
+        raise DistributedError(f"{label}: {type(exc).__name__}: {exc}") from exc
+
+
+# ----------------------------------------------------------------------------- VIF
+
+
+def _moments_part(part, spec, label, cols, scale):
+    from .dask_design import partition_design
+
+    X, _ = partition_design(part, spec)
+    B = X[:, cols] / scale
+    n = B.shape[0]
+    mean = B.mean(axis=0) if n else np.zeros(len(cols))
+    C = B - mean
+    return {"n": n, "mean": mean, "M": C.T @ C}
+
+
+def _merge_moments(parts):
+    out = dict(parts[0])
+    for s in parts[1:]:
+        n = out["n"] + s["n"]
+        if s["n"] == 0:
+            continue
+        delta = s["mean"] - out["mean"]
+        out["M"] = out["M"] + s["M"] + np.outer(delta, delta) * (out["n"] * s["n"] / n)
+        out["mean"] = out["mean"] + delta * (s["n"] / n)
+        out["n"] = n
+    return out
+
+
+def _term_columns(d):
+    icpt = d.intercept_index
+    keep = [j for j in range(len(d.column_names)) if j != icpt]
+    pos = {j: k for k, j in enumerate(keep)}
+    return [(t.name, [pos[c] for c in t.columns]) for t in d.terms if t.kind != "intercept"], keep
+
+
+def vif(res, basis: str = "design") -> pd.DataFrame:
+    """GVIF per term as :func:`statlogit.diagnostics.collinearity.vif` (design basis: one pass)."""
+    from ..config import check_choice
+    from ..diagnostics.collinearity import BASES, _corr, _gvif_table, _need_two
+
+    check_choice("basis", basis, BASES)
+    d = res.design
+    term_cols, keep = _term_columns(d)
+    _need_two(term_cols)
+    names = [d.column_names[j] for j in keep]
+    if d.intercept_index is None:
+        from ..exceptions import DiagnosticWarning, warn
+
+        warn("the model has no intercept: VIFs from centred columns may not be sensible (as car::vif warns)",
+             DiagnosticWarning)
+    if basis == "design":
+        scale = np.asarray(d.column_absmax, dtype=float)[keep]
+        scale = np.where(scale > 0, scale, 1.0)
+        m = _map(res, _moments_part, _merge_moments, "the design cross-products (VIF)", np.asarray(keep), scale)
+        R = _corr(m["M"], names)
+    else:
+        require_finite_fit(res, "vif(basis='vcov')")
+        V = np.asarray(res._cov)[np.ix_(keep, keep)]
+        R = _corr(V, names)
+    out = _gvif_table(R, term_cols, names)
+    out.attrs["basis"] = basis
+    return out
+
+
+# ----------------------------------------------------------------------------- Box-Tidwell
+
+
+def _column_facts_part(part, spec, label, cols):
+    from .dask_design import partition_design
+
+    X, _ = partition_design(part, spec)
+    out = {}
+    for j in cols:
+        x = X[:, j]
+        vals = []
+        rest = x
+        while rest.size and len(vals) < 3:
+            vals.append(float(rest[0]))
+            rest = rest[rest != rest[0]]
+        out[j] = (float(x.min()) if x.size else np.inf, vals)
+    return out
+
+
+def _merge_facts(parts):
+    out = {}
+    for s in parts:
+        for j, (lo, vals) in s.items():
+            lo0, v0 = out.get(j, (np.inf, []))
+            out[j] = (min(lo0, lo), list(dict.fromkeys(v0 + vals))[:3])
+    return out
+
+
+def _eligible(res, shift):
+    d = res.design
+    shifts = {} if shift is None or isinstance(shift, str) else dict(shift)
+    cand = [t for t in d.terms if t.kind == "numeric" and t.variable is not None and len(t.columns) == 1]
+    facts = _map(res, _column_facts_part, _merge_facts, "the Box-Tidwell column check",
+                 [t.columns[0] for t in cand]) if cand else {}
+    tested, skipped = [], {}
+    for t in d.terms:
+        if t.kind == "intercept":
+            continue
+        if t.kind in ("categorical", "interaction"):
+            skipped[t.name] = "categorical" if t.kind == "categorical" else "interaction term"
+            continue
+        if t.variable is None or len(t.columns) != 1:
+            skipped[t.name] = "transformed term"
+            continue
+        lo, vals = facts[t.columns[0]]
+        if len(vals) < 3:
+            skipped[t.name] = "binary" if len(vals) == 2 else "constant"
+            continue
+        c = float(shifts.pop(t.name, 0.0))
+        if shift == "auto" and lo <= 0:
+            c = 1.0 - lo
+        if lo + c <= 0:
+            skipped[t.name] = f"values <= 0 after shift {c:g} (min {lo + c:g})" if c else f"values <= 0 (min {lo:g})"
+            continue
+        tested.append((t.name, t.columns[0], c))
+    if shifts:
+        raise OptionError(
+            f"shift names {', '.join(map(repr, shifts))}, which are not numeric predictors of this model; "
+            f"testable predictors are {', '.join(n for n, _, _ in tested) or 'none'}"
+        )
+    return tested, skipped
+
+
+def box_tidwell(res, shift=None):
+    """Box-Tidwell as :func:`statlogit.diagnostics.linearity.box_tidwell`: the augmented model
+    refitted on the partitions."""
+    from scipy.special import chdtrc, ndtr
+    from statsmodels.stats.multitest import multipletests
+
+    from ..diagnostics.linearity import BoxTidwellResult
+    from ..solvers.newton import SingularInformation
+    from .dask_fit import PassOptions, newton_dask
+
+    if shift is not None and not isinstance(shift, dict) and shift != "auto":
+        raise OptionError(f"shift={shift!r} is not valid; use None, 'auto' or a dict {{predictor: amount}}")
+    require_finite_fit(res, "box_tidwell()")
+    tested, skipped = _eligible(res, shift)
+    if not tested:
+        why = "; ".join(f"{k}: {v}" for k, v in skipped.items()) or "no predictors"
+        raise DiagnosticError(
+            "Box-Tidwell needs at least one numeric main-effect predictor with more than two distinct positive "
+            f"values; none here ({why}). Pass shift='auto' or shift={{name: amount}} to include a predictor "
+            "with values <= 0"
+        )
+    p = len(res.names)
+    extra = tuple((col, c) for _, col, c in tested)
+    start = np.r_[res.fit_info.params, np.zeros(len(tested))]
+    try:
+        fa, _ = newton_dask(res.model.passer(PassOptions(extra=extra), "the Box-Tidwell refit"), start)
+    except SingularInformation as exc:
+        raise DiagnosticError(
+            "the model with the x*ln(x) terms added is singular (a predictor and its x*ln(x) are collinear); "
+            f"predictors tested: {', '.join(t[0] for t in tested)}"
+        ) from exc
+    if not fa.converged:
+        raise DiagnosticError(f"the Box-Tidwell model did not converge ({fa.message})")
+    H = fa.information
+    s = np.sqrt(np.diag(H))
+    cov = np.linalg.inv(H / np.outer(s, s)) / np.outer(s, s)
+    gamma = fa.params[p:]
+    se = np.sqrt(np.diag(cov)[p:])
+    z = gamma / se
+    pv = 2.0 * ndtr(-np.abs(z))
+    p_adj = multipletests(pv, method="holm")[1]
+    beta = np.array([res.fit_info.params[col] for _, col, _ in tested])
+    with np.errstate(divide="ignore"):
+        lam = 1.0 + gamma / beta
+    table = pd.DataFrame({"gamma": gamma, "se": se, "z": z, "p": pv, "p_adj": p_adj, "lambda": lam},
+                         index=pd.Index([t[0] for t in tested], name="predictor"))
+    lr = max(2.0 * (fa.loglik - res.llf), 0.0)
+    df = len(tested)
+    return BoxTidwellResult(table=table, lr_stat=float(lr), lr_df=df, lr_p=float(chdtrc(df, lr)),
+                            skipped=skipped, shift={nm: c for nm, _, c in tested if c})
+
+
+# ----------------------------------------------------------------------------- influence
+
+MEASURES = ["hat", "cooks", "resid_pearson", "resid_deviance", "resid_response", "rstandard_deviance",
+            "rstandard_pearson", "rstudent"]
+
+
+def _influence_part(part, spec, label, beta, R, ds, k, cooks_f, cooks_4n):
+    from scipy.linalg import solve_triangular
+    from scipy.special import expit
+
+    from ..kernel import log_likelihood_terms
+    from .dask_design import partition_design
+
+    X, y, index = partition_design(part, spec, return_index=True)
+    p = X.shape[1]
+    eta = X @ beta
+    mu = expit(eta)
+    v = mu * (1.0 - mu)
+    B = solve_triangular(R, (X / ds).T, trans="T", lower=False, check_finite=False)
+    h = v * np.einsum("ij,ij->j", B, B)
+    resp = y - mu
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pear = resp / np.sqrt(v)
+        dev = np.sign(resp) * np.sqrt(np.maximum(-2.0 * log_likelihood_terms(eta, y), 0.0))
+        one_h = 1.0 - h
+        cooks = pear**2 * h / (one_h**2 * p)
+        rsd = dev / np.sqrt(one_h)
+        rsp = pear / np.sqrt(one_h)
+        rstu = np.sign(dev) * np.sqrt(dev**2 + h * pear**2 / one_h)
+    cols = {"hat": h, "cooks": cooks, "resid_pearson": pear, "resid_deviance": dev, "resid_response": resp,
+            "rstandard_deviance": rsd, "rstandard_pearson": rsp, "rstudent": rstu}
+    top = np.argsort(-cooks, kind="stable")[:k]
+    t = pd.DataFrame({c: a[top] for c, a in cols.items()})
+    t.insert(0, "row", index[top].to_numpy(dtype=object))
+    t.insert(0, "partition", label)
+    return {"top": t, "n": len(y), "max_cooks": float(cooks.max()) if len(y) else 0.0,
+            "cooks_gt_1": int(np.count_nonzero(cooks > 1)), "cooks_f": int(np.count_nonzero(cooks > cooks_f)),
+            "rstandard_gt_3": int(np.count_nonzero(np.abs(rsd) > 3)), "cooks_gt_4n": int(np.count_nonzero(cooks > cooks_4n)),
+            "k": k}
+
+
+def _merge_influence(parts):
+    t = pd.concat([s["top"] for s in parts], ignore_index=True)
+    k = parts[0]["k"]
+    out = {"top": t.nlargest(k, "cooks") if len(t) > k else t, "k": k}
+    for key in ("n", "cooks_gt_1", "cooks_f", "rstandard_gt_3", "cooks_gt_4n"):
+        out[key] = sum(s[key] for s in parts)
+    out["max_cooks"] = max(s["max_cooks"] for s in parts)
+    return out
+
+
+class DaskInfluence:
+    """Streaming influence measures (R's definitions, as :class:`statlogit.diagnostics.influence.Influence`).
+
+    ``top(k)``: the k rows of largest Cook's distance (columns ``partition``, ``row`` = the row's
+    index label in its partition, then the measures). ``counts``: rows beyond each rule over all
+    rows. The per-row table of every row (``table``, ``flagged``, ``dfbetas``) is not formed."""
+
+    def __init__(self, res):
+        from scipy.linalg import cho_factor
+        from scipy.special import fdtri
+
+        require_finite_fit(res, "influence()")
+        self.res = res
+        self.n, self.p = res.nobs, len(res.names)
+        if self.n <= self.p + 1:
+            raise DiagnosticError(f"influence measures need more rows ({self.n}) than coefficients + 1 ({self.p + 1})")
+        H = np.asarray(res.fit_info.information, dtype=float)
+        self._ds = np.sqrt(np.diag(H))
+        self._R = cho_factor(H / np.outer(self._ds, self._ds), lower=False, check_finite=False)[0]
+        self._R = np.triu(self._R)
+        self.cooks_f_threshold = float(fdtri(self.p, self.n - self.p, 0.5))
+        self._cache: dict[int, dict] = {}
+
+    def _pass(self, k: int) -> dict:
+        k = max(int(k), 10)
+        got = next((v for kk, v in self._cache.items() if kk >= k), None)
+        if got is None:
+            got = _map(self.res, _influence_part, _merge_influence, "the influence measures",
+                       np.asarray(self.res.fit_info.params, dtype=float), self._R, self._ds, k, self.cooks_f_threshold,
+                       4.0 / self.n)
+            self._cache[k] = got
+        return got
+
+    def top(self, k: int = 10) -> pd.DataFrame:
+        """The ``k`` rows with the largest Cook's distance, over all partitions."""
+        if not (isinstance(k, int | np.integer) and not isinstance(k, bool) and k > 0):
+            raise OptionError(f"k={k!r} is not valid; it must be a positive integer")
+        t = self._pass(k)["top"]
+        return t.nlargest(min(k, len(t)), "cooks").reset_index(drop=True)
+
+    @property
+    def counts(self) -> pd.Series:
+        """Over all rows: the largest Cook's D and the rows with D > 1, with F(p, n-p) cdf of D > 0.5,
+        with D > 4/n, and with |standardized deviance residual| > 3."""
+        s = self._pass(10)
+        return pd.Series({"n": s["n"], "max_cooks": s["max_cooks"], "cooks_gt_1": s["cooks_gt_1"],
+                          "cooks_f_gt_half": s["cooks_f"], "cooks_gt_4n": s["cooks_gt_4n"],
+                          "rstandard_gt_3": s["rstandard_gt_3"]}, dtype=object)
+
+    @property
+    def table(self):
+        raise DiagnosticError("the influence table of every row is not formed on Dask; use .top(k) for the most "
+                              "influential rows and .counts for the rule counts")
+
+    flagged = table
+    dfbetas = table
+
+    def __repr__(self) -> str:
+        return f"<DaskInfluence n={self.n} p={self.p}>"
+
+
+# ----------------------------------------------------------------------------- EPV, verdicts
+
+
+class _Counts:
+    """Stands in for ``y`` where :func:`events_per_variable` only sums it and counts its rows."""
+
+    def __init__(self, events: float, n: int):
+        self._events, self.shape = events, (n,)
+
+    def sum(self):
+        return self._events
+
+
+def events_per_variable(res) -> pd.Series:
+    """As :func:`statlogit.diagnostics.sample_size.events_per_variable`, from the counts of the fit."""
+    from ..diagnostics.sample_size import events_per_variable as epv
+
+    d = res.design
+    shim = SimpleNamespace(design=SimpleNamespace(y=_Counts(d.n_events, d.nobs), intercept_index=d.intercept_index,
+                                                  X=SimpleNamespace(shape=(d.nobs, len(d.column_names)))),
+                           model=SimpleNamespace(weights=None))
+    return epv(shim)
+
+
+def _sample_size_row(res):
+    from ..diagnostics.assumptions import _row
+    from ..diagnostics.sample_size import epv_advice
+
+    s = events_per_variable(res)
+    verdict = {"adequate": "pass", "borderline": "warn", "low": "fail"}[s["verdict"]]
+    return _row("sample size", "events per variable = min(events, non-events) / predictor columns", s["epv"],
+                "< 10 fail (Peduzzi et al. 1996); < 20 warn (Vittinghoff & McCulloch 2007; Riley et al. 2020)",
+                verdict, epv_advice(s))
+
+
+def _influence_row(res, why):
+    from ..diagnostics.assumptions import _compute, _row
+
+    name = "influential observations and outliers"
+    check = "Cook's distance (R cooks.distance.glm) and standardized deviance residuals (streamed over partitions)"
+    n = res.nobs
+    thr = "Cook's D > 1 fail; |rstandard| > 3 or F(p, n-p) cdf of D > 0.5 warn; D > 4/n noted"
+    inf, reason = _compute(res.influence, why)
+    if reason:
+        return _row(name, check, None, thr, "not checked", reason)
+    c = inf.counts
+    top = inf.top(3)
+    rows = ", ".join(f"{r['partition']} row {r['row']} (D = {r['cooks']:.3g})" for _, r in top.iterrows())
+    note = f"{c['cooks_gt_4n']} rows have Cook's D > 4/n = {4 / n:.3g}; largest: {rows}."
+    big, fbad, out3 = c["cooks_gt_1"], c["cooks_f_gt_half"], c["rstandard_gt_3"]
+    if big or fbad:
+        return _row(name, check, c["max_cooks"], thr, "fail",
+                    f"{max(big, fbad)} rows with a large Cook's D. {note} Check them for data errors and refit "
+                    "without them to see whether conclusions change (res.influence().top()).")
+    if out3:
+        return _row(name, check, c["max_cooks"], thr, "warn",
+                    f"{out3} rows with |standardized deviance residual| > 3 (poorly fitted). {note} "
+                    "Inspect res.influence().top().")
+    return _row(name, check, c["max_cooks"], thr, "pass", f"no row dominates the fit. {note}")
+
+
+def check_assumptions(res, alpha: float = 0.05):
+    """:func:`statlogit.diagnostics.assumptions.check_assumptions` on the streamed diagnostics
+    (Hosmer-Lemeshow on approximate quantile groups; influence from streamed counts)."""
+    from ..diagnostics import assumptions as a
+
+    if not (isinstance(alpha, int | float) and 0 < alpha < 1):
+        raise OptionError(f"alpha={alpha!r} is not valid; it must be between 0 and 1")
+    why = a._not_fitted_reason(res)
+    rows = [a._linearity(res, alpha, why), a._collinearity(res), _influence_row(res, why), _sample_size_row(res),
+            a._separation(res), a._goodness_of_fit(res, alpha, why), a._independence()]
+    table = pd.DataFrame(rows, columns=a.COLUMNS)
+    table["statistic"] = table["statistic"].astype(object)
+    return a.AssumptionReport(table=table, title=f"Assumption checks: {res.formula}")

@@ -407,7 +407,7 @@ def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool
         try:
             (Xdf,) = patsy.build_design_matrices([info], frame, NA_action="drop", return_type="dataframe")
         except patsy.PatsyError as exc:
-            raise FormulaError(f"cannot build the design for formula {spec.formula!r}: {str(exc).splitlines()[0]}") from exc
+            raise FormulaError(f"cannot build the design for formula {spec.formula!r}: {str(exc).splitlines()[0]}") from None
         rows = np.zeros(len(frame), dtype=bool)
         rows[Xdf.index.to_numpy()] = True
         X = Xdf.to_numpy(dtype=float)[keep[rows]]

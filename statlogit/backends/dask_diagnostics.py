@@ -277,6 +277,10 @@ def _merge_influence(parts):
     return out
 
 
+#: Rows in :attr:`DaskInfluence.table`.
+TABLE_ROWS = 100
+
+
 class DaskInfluence:
     """Streaming influence measures (R's definitions, as :class:`statlogit.diagnostics.influence.Influence`).
 
@@ -304,11 +308,15 @@ class DaskInfluence:
         k = max(int(k), 10)
         got = next((v for kk, v in self._cache.items() if kk >= k), None)
         if got is None:
-            got = _map(self.res, _influence_part, _merge_influence, "the influence measures",
-                       np.asarray(self.res.fit_info.params, dtype=float), self._R, self._ds, k, self.cooks_f_threshold,
-                       4.0 / self.n)
+            with self.res.model.engine.session():
+                got = self._compute(k)
             self._cache[k] = got
         return got
+
+    def _compute(self, k: int) -> dict:
+        beta = np.asarray(self.res.fit_info.params, dtype=float)
+        return _map(self.res, _influence_part, _merge_influence, "the influence measures", beta, self._R, self._ds,
+                    k, self.cooks_f_threshold, 4.0 / self.n)
 
     def top(self, k: int = 10) -> pd.DataFrame:
         """The ``k`` rows with the largest Cook's distance, over all partitions."""
@@ -327,12 +335,16 @@ class DaskInfluence:
                           "rstandard_gt_3": s["rstandard_gt_3"]}, dtype=object)
 
     @property
-    def table(self):
-        raise DiagnosticError("the influence table of every row is not formed on Dask; use .top(k) for the most "
-                              "influential rows and .counts for the rule counts")
+    def table(self) -> pd.DataFrame:
+        """On Dask, the ``TABLE_ROWS`` rows of largest Cook's distance (the table of every row
+        would be n rows on the driver), indexed ``"partition label: row label"``."""
+        t = self.top(TABLE_ROWS)
+        return t.set_axis(pd.Index([f"{a}: {b}" for a, b in zip(t["partition"], t["row"])], name="row"), axis=0)
 
-    flagged = table
-    dfbetas = table
+    @property
+    def flagged(self):
+        raise AttributeError("flagged (every row beyond a rule) is not formed on Dask; .counts has how many rows "
+                             "each rule flags and .top(k) the most influential rows")
 
     def __repr__(self) -> str:
         return f"<DaskInfluence n={self.n} p={self.p}>"

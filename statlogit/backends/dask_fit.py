@@ -40,17 +40,33 @@ class Engine:
         self.client = client
         self.processes = bool(processes)
         self.n_workers = n_workers
+        self._active = None
+
+    @contextmanager
+    def session(self):
+        """Hold one scheduler for every computation inside (a LocalCluster starts once, closes after)."""
+        if self._active is not None or self.client is not None or not self.processes:
+            yield
+            return
+        from distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster, set_as_default=False) as client:
+            self._active = client
+            try:
+                yield
+            finally:
+                self._active = None
 
     @contextmanager
     def _scheduler(self):
         if self.client is not None:
             yield self.client
+        elif self._active is not None:
+            yield self._active
         elif self.processes:
-            from distributed import Client, LocalCluster
-
-            with LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
-                              dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster) as client:
-                yield client
+            with self.session():
+                yield self._active
         else:
             yield None
 

@@ -70,24 +70,24 @@ def _kind(files: list[str]) -> str:
     return kinds.pop()
 
 
-def read_parquet_file(path: str, columns: list[str]) -> pd.DataFrame:
+def read_parquet_file(path: str, needed: list[str]) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(path, columns=columns).to_pandas()
+        return pq.read_table(path, columns=needed).to_pandas()
     except Exception as exc:  # pyarrow's errors name no file when read by a worker
         raise DataError(f"could not read Parquet file {path!r}: {exc}") from exc
 
 
-def read_csv_file(path: str, columns: list[str]) -> pd.DataFrame:
+def read_csv_file(path: str, needed: list[str]) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, sep="\t" if path.lower().endswith(".tsv") else ",")
     except Exception as exc:
         raise DataError(f"could not read CSV file {path!r}: {exc}") from exc
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise DataError(f"file {path!r} lacks the formula column(s) {', '.join(map(repr, missing))}")
-    return frame[columns]
+    return frame[needed]
 
 
 def _parquet_columns(files: list[str], formula: str) -> tuple[list[str], pd.DataFrame]:

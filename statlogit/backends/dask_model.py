@@ -22,14 +22,18 @@ class DaskLogit:
 
     @classmethod
     def from_formula(cls, formula: str, data, *, missing: str = "drop", event: Any = None, client=None,
-                     processes: bool = False, namespace: dict | None = None) -> DaskLogit:
+                     processes: bool = False, namespace: dict | None = None, engine: Engine | None = None) -> DaskLogit:
+        """First pass over the data (see :mod:`statlogit.backends.dask_design`); ``client=`` any
+        ``dask.distributed`` Client, or ``processes=True`` for a LocalCluster per computation."""
         from .dask_design import build_dask_design, caller_namespace
         from .dask_io import open_source
 
-        engine = Engine(client=client, processes=processes)
+        engine = engine or Engine(client=client, processes=processes)
         source = open_source(data, formula)
         ns = caller_namespace(formula, depth=1) if namespace is None else namespace
-        design = build_dask_design(source, formula, event=event, missing=missing, namespace=ns, compute=engine.compute)
+        with engine.session():
+            design = build_dask_design(source, formula, event=event, missing=missing, namespace=ns,
+                                       compute=engine.compute)
         return cls(design, engine)
 
     def passer(self, opts: PassOptions, what: str = "a Newton pass"):
@@ -38,7 +42,6 @@ class DaskLogit:
     def fit(self, method: str = "newton", device: str = "cpu", **options):
         """Fit by Newton on the partitions; ``tol``, ``max_iter`` as in memory."""
         from ..config import make_options
-        from .dask_results import DaskLogitResults
 
         if method != "newton":
             raise OptionError(
@@ -52,6 +55,12 @@ class DaskLogit:
 
             require_gpu()
         opts = make_options(method=method, **options)
+        with self.engine.session():
+            return self._fit(opts, device)
+
+    def _fit(self, opts, device: str):
+        from .dask_results import DaskLogitResults
+
         d = self.design
         beta0, note = sample_start(d)
         from ..solvers.newton import SingularInformation
@@ -69,13 +78,13 @@ class DaskLogit:
                 f"column(s) {', '.join(names)} have values beyond 1e+-50; the Dask backend does not rescale "
                 "columns internally. Rescale them (e.g. divide by 1e50) and refit"
             )
-        self.design = d = d.with_counts(last["n"], last["events"], absmax)
+        fitted = DaskLogit(d.with_counts(last["n"], last["events"], absmax), self.engine)  # self stays as built
         signs = _symptoms(fit, last, absmax)
         if signs:
             fit = _flag(fit, signs)
         elif not fit.converged:
             warn(f"newton did not converge: {fit.message}; raise max_iter", ConvergenceWarning)
-        return DaskLogitResults(self, fit, opts, device=device)
+        return DaskLogitResults(fitted, fit, opts, device=device)
 
 
 def _symptoms(fit, last, absmax) -> list[str]:
@@ -135,5 +144,7 @@ def dask_logit(formula: str, data, *, method: str = "newton", missing: str = "dr
             "weights= and offset= are not supported on Dask data yet; fit in memory, or expand frequency "
             "weights to rows"
         )
-    model = DaskLogit.from_formula(formula, data, missing=missing, event=event, client=client, processes=processes)
-    return model.fit(method=method, device=device, **options)
+    engine = Engine(client=client, processes=processes)
+    with engine.session():
+        model = DaskLogit.from_formula(formula, data, missing=missing, event=event, engine=engine)
+        return model.fit(method=method, device=device, **options)

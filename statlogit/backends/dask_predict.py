@@ -23,9 +23,9 @@ def _new_rows(part: pd.DataFrame, spec, label: str) -> np.ndarray:
             msg = "newdata has missing values in the formula variables; drop or fill those rows"
         elif "observation with value" in msg or "not among" in msg or "Error converting data to categorical" in msg:
             msg = f"newdata has a factor level the model was not fitted with: {msg}"
-        raise PredictionError(f"{label}: {msg}") from exc
+        raise PredictionError(f"{label}: {msg}") from None
     except NameError as exc:
-        raise PredictionError(f"{label}: newdata lacks a column used by the formula: {exc}") from exc
+        raise PredictionError(f"{label}: newdata lacks a column used by the formula: {exc}") from None
     X = np.asarray(X, dtype=float)
     if not np.all(np.isfinite(X)):
         raise PredictionError(f"{label}: newdata has missing or infinite values in the model's columns")

@@ -13,13 +13,24 @@ never brings n rows to the driver:
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, wraps
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError, OptionError
 from ..results import LogitResults, _check_alpha
+
+
+def _in_session(method):
+    """Run the method's passes on one scheduler (one LocalCluster when ``processes=True``)."""
+
+    @wraps(method)
+    def run(self, *args, **kwargs):
+        with self.model.engine.session():
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 class DaskLogitResults(LogitResults):
@@ -68,6 +79,7 @@ class DaskLogitResults(LogitResults):
         return pd.Series({"mcfadden": 1.0 - l1 / l0, "cox_snell": cs, "nagelkerke": cs / -np.expm1(2.0 * l0 / n),
                           "tjur": r.sum_p_events / r.events - r.sum_p_non_events / r.non_events})
 
+    @_in_session
     def _risk(self, thresholds: tuple[float, ...] = ()):
         from .dask_risk import risk_summary
 
@@ -99,6 +111,7 @@ class DaskLogitResults(LogitResults):
         return predict_frame(self, newdata, kind, threshold, z)
 
     # ------------------------------------------------------------ profile intervals
+    @_in_session
     def _profile_ci(self, alpha: float, z: float, progress: bool) -> pd.DataFrame:
         from .dask_profile import profile_intervals
 
@@ -106,11 +119,13 @@ class DaskLogitResults(LogitResults):
         return profile_intervals(self, alpha, z, progress)
 
     # ------------------------------------------------------------ diagnostics
+    @_in_session
     def vif(self, basis: str = "design") -> pd.DataFrame:
         from .dask_diagnostics import vif
 
         return vif(self, basis)
 
+    @_in_session
     def box_tidwell(self, shift=None):
         from .dask_diagnostics import box_tidwell
 
@@ -121,21 +136,25 @@ class DaskLogitResults(LogitResults):
 
         return DaskInfluence(self)
 
+    @_in_session
     def hosmer_lemeshow(self, groups: int = 10):
         from .dask_risk import hosmer_lemeshow
 
         return hosmer_lemeshow(self, groups)
 
+    @_in_session
     def calibration(self, bins: int = 10) -> pd.DataFrame:
         from .dask_risk import calibration
 
         return calibration(self, bins)
 
+    @_in_session
     def classification(self, threshold: float = 0.5) -> pd.Series:
         from .dask_risk import classification
 
         return classification(self, threshold)
 
+    @_in_session
     def roc(self) -> pd.DataFrame:
         from .dask_risk import roc
 
@@ -171,11 +190,13 @@ class DaskLogitResults(LogitResults):
 
         return events_per_variable(self)
 
+    @_in_session
     def check_assumptions(self, alpha: float = 0.05):
         from .dask_diagnostics import check_assumptions
 
         return check_assumptions(self, alpha)
 
+    @_in_session
     def report(self, units: dict | None = None, alpha: float = 0.05, *, ci_method: str = "profile",
                threshold: float = 0.5, groups: int = 10, top: int = 5, data=None, effect: str | None = None,
                plots: bool = False, progress: bool = False, title: str | None = None):

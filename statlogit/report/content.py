@@ -91,7 +91,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
 
     # ------------------------------------------------------------- model
     common = model_facts(res)
-    n_events = int(d.y.sum())
+    n_events = int(d.n_events) if hasattr(d, "n_events") else int(d.y.sum())  # a Dask design keeps counts
     facts = [
         ("Formula", common["formula"]),
         ("Event (coded 1)", f"{event} (vs {d.non_event})"),

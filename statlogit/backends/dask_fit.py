@@ -51,7 +51,7 @@ class Engine:
         from distributed import Client, LocalCluster
 
         with LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster, set_as_default=False) as client:
+                          dashboard_address=":0", host="127.0.0.1") as cluster, Client(cluster, set_as_default=False) as client:
             self._active = client
             try:
                 yield

@@ -1,0 +1,313 @@
+"""Dask backend: the same fit and inference on partitions (LocalCluster on loopback).
+
+Every number is compared with the in-memory fit of the same rows (itself tested against R
+in test_reference.py) to 1e-8 relative, and, where R references exist (Pima, tests/data),
+with R directly. Faults and bad input are checked for errors that name the file/partition.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import statlogit as sl  # noqa: E402
+from statlogit.exceptions import (  # noqa: E402
+    DataError,
+    DistributedError,
+    FormulaError,
+    OptionError,
+)
+
+DATA = Path(__file__).parent / "data"
+RTOL = 1e-8
+FORMULA = "low ~ age + lwt + race + smoke + ht + ui"
+
+
+def assert_rel(a, b, rtol=RTOL, atol=0.0):
+    np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=rtol, atol=atol)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster, set_as_default=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def birth() -> pd.DataFrame:
+    """birthwt with a text factor (race) and missing values in a numeric and the text column."""
+    df = pd.read_csv(DATA / "birthwt.csv")
+    df.loc[[3, 50, 140], "lwt"] = np.nan
+    df.loc[[7, 120], "race"] = None
+    return df
+
+
+@pytest.fixture(scope="module")
+def birth_mem(birth):
+    return sl.logit(FORMULA, birth)
+
+
+@pytest.fixture(scope="module")
+def files(birth, tmp_path_factory):
+    d = tmp_path_factory.mktemp("birth")
+    for i, chunk in enumerate([birth.iloc[:60], birth.iloc[60:130], birth.iloc[130:]]):
+        chunk.to_parquet(d / f"part{i}.parquet")
+        chunk.to_csv(d / f"part{i}.csv", index=False)
+    return d
+
+
+@pytest.fixture(scope="module")
+def pima():
+    return sl.datasets.load_pima()
+
+
+@pytest.fixture(scope="module")
+def pima_pair(pima):
+    f = "diabetes ~ glucose + mass + age"
+    return sl.logit(f, pima), sl.logit(f, dd.from_pandas(pima, npartitions=3))
+
+
+def assert_same_fit(r, m):
+    assert r.names == m.names
+    assert_rel(r.params, m.params)
+    assert_rel(r.bse, m.bse)
+    assert_rel(r.llf, m.llf)
+    assert (r.nobs, r.n_dropped) == (m.nobs, m.n_dropped)
+    assert r.converged
+
+
+def test_dask_frame_matches_in_memory(birth, birth_mem):
+    r = sl.logit(FORMULA, dd.from_pandas(birth, npartitions=4))
+    m = birth_mem
+    assert_same_fit(r, m)
+    assert r.n_dropped == 5
+    assert_rel(r.llnull, m.llnull)
+    assert_rel(r.lr_test(), m.lr_test())
+    assert_rel(r.pseudo_r2(), m.pseudo_r2())
+    assert_rel(r.odds_ratios(), m.odds_ratios())
+    assert_rel([r.aic, r.bic, r.deviance], [m.aic, m.bic, m.deviance])
+    drop_method = lambda s: "\n".join(x for x in str(s).splitlines() if not x.startswith("Method"))  # noqa: E731
+    assert drop_method(r.summary()) == drop_method(m.summary())
+
+
+def test_pima_matches_r(pima_pair):
+    ref = json.loads((DATA / "pima_flagship.json").read_text())
+    _, r = pima_pair
+    assert r.nobs == ref["n"] and r.n_dropped == ref["n_dropped"]
+    assert_rel(r.params.to_numpy(), ref["coef"], rtol=1e-7)
+    assert_rel(r.bse.to_numpy(), ref["se"], rtol=1e-6)
+    assert_rel(r.llf, ref["loglik"], rtol=1e-10)
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_glob_on_local_cluster_matches_in_memory(files, birth_mem, client, kind):
+    r = sl.logit(FORMULA, str(files / f"*.{kind}"), client=client)
+    assert_same_fit(r, birth_mem)
+    assert r.design.frame.npartitions == 3
+
+
+def test_processes_true_starts_and_closes_a_local_cluster(files, birth_mem):
+    r = sl.logit(FORMULA, str(files / "*.parquet"), processes=True)
+    assert_same_fit(r, birth_mem)
+    with pytest.raises(ValueError):
+        distributed.Client.current()  # nothing left running as the default client
+
+
+def test_predict_returns_dask_series(birth, birth_mem):
+    r = sl.logit(FORMULA, dd.from_pandas(birth, npartitions=3))
+    complete = birth.dropna()
+    p = r.predict(dd.from_pandas(complete, npartitions=2))
+    assert isinstance(p, dd.Series)
+    assert_rel(p.compute(), birth_mem.predict(complete), rtol=1e-12)
+    fitted = r.predict().compute()
+    pd.testing.assert_index_equal(fitted.index, birth_mem.fittedvalues.index)
+    assert_rel(fitted, birth_mem.fittedvalues, rtol=1e-12)
+    ci = r.predict(dd.from_pandas(complete, npartitions=2), interval=True).compute()
+    assert_rel(ci, birth_mem.predict(complete, interval=True), rtol=1e-10)
+    cls = r.predict(dd.from_pandas(complete, npartitions=2), kind="class").compute()
+    assert (cls.to_numpy() == birth_mem.predict(complete, kind="class").to_numpy()).all()
+
+
+def test_profile_intervals_by_refits(pima_pair, capsys):
+    ref = json.loads((DATA / "pima_flagship.profile_exact.json").read_text())
+    m, r = pima_pair
+    ci = r.conf_int(method="profile", progress=True)
+    assert_rel(ci, m.conf_int(method="profile"), rtol=1e-7)
+    assert_rel(ci["lower"], ref["lower"], rtol=1e-6)
+    assert_rel(ci["upper"], ref["upper"], rtol=1e-6)
+    assert_rel(r.odds_ratios(method="profile")["lower"], np.exp(ci["lower"]), rtol=1e-14)
+
+
+def test_vif_and_box_tidwell(birth, birth_mem):
+    r = sl.logit(FORMULA, dd.from_pandas(birth, npartitions=3))
+    assert_rel(r.vif(), birth_mem.vif(), rtol=1e-10)
+    assert_rel(r.vif(basis="vcov"), birth_mem.vif(basis="vcov"), rtol=1e-7)
+    bt, bm = r.box_tidwell(), birth_mem.box_tidwell()
+    assert list(bt.table.index) == ["age", "lwt"] and bt.skipped == bm.skipped
+    assert_rel(bt.table, bm.table, rtol=1e-6)
+    assert_rel(bt.lr_stat, bm.lr_stat, rtol=1e-6)
+
+
+def test_hosmer_lemeshow_classification_roc(pima_pair):
+    ref = json.loads((DATA / "pima_flagship.json").read_text())
+    m, r = pima_pair
+    hl = r.hosmer_lemeshow()
+    # Approximate groups (cut at logit-bin edges); here no row shares a bin with a cut
+    # point differently from hoslem.test, so the groups and the statistic are R's.
+    assert_rel(hl.table["n"], ref["hosmer_lemeshow"]["group_n"])
+    assert_rel(hl.table["observed_events"], ref["hosmer_lemeshow"]["observed_1"])
+    assert_rel(hl.statistic, ref["hosmer_lemeshow"]["stat"], rtol=1e-8)
+    assert "logit bins" in hl.note and hl.rows_at_cuts >= 0
+    c, cm = r.classification(), m.classification()
+    for k in ("tn", "fp", "fn", "tp"):
+        assert c[k] == cm[k]
+    assert_rel(c["brier"], cm["brier"], rtol=1e-10)
+    assert abs(c["auc"] - ref["auc"]) <= c["auc_error_bound"] + 1e-12
+    assert c["auc_error_bound"] < 1e-3
+    roc = r.roc()
+    assert roc["fpr"].is_monotonic_increasing and roc["tpr"].iloc[-1] == 1.0
+    assert_rel(r.pseudo_r2()["tjur"], m.pseudo_r2()["tjur"], rtol=1e-10)
+
+
+def test_influence_top_k_streams(birth, birth_mem):
+    r = sl.logit(FORMULA, dd.from_pandas(birth, npartitions=4))
+    top = r.influence().top(5)
+    exp = birth_mem.influence().top(5)
+    assert list(top["row"]) == list(exp.index)
+    for col in ("hat", "cooks", "resid_pearson", "rstandard_deviance", "rstudent"):
+        assert_rel(top[col], exp[col], rtol=1e-7)
+    counts = r.influence().counts
+    t = birth_mem.influence().table
+    assert counts["cooks_gt_4n"] == int((t["cooks"] > 4 / birth_mem.nobs).sum())
+    assert counts["rstandard_gt_3"] == int((t["rstandard_deviance"].abs() > 3).sum())
+    assert_rel(counts["max_cooks"], t["cooks"].max(), rtol=1e-7)
+
+
+def test_check_assumptions_and_report(pima_pair):
+    m, r = pima_pair
+    a, am = r.check_assumptions().table, m.check_assumptions().table
+    assert list(a["verdict"]) == list(am["verdict"])
+    rep = r.report(ci_method="wald")
+    text = str(rep)
+    assert "264 of 752" in text and "Hosmer-Lemeshow" in text
+    with pytest.raises(OptionError, match="plots"):
+        r.report(plots=True)
+
+
+def test_a_level_seen_only_in_a_late_partition(birth):
+    df = birth.sample(frac=1.0, random_state=7)  # birthwt is sorted by the outcome
+    df.loc[df.index[-30:], "race"] = "yellow"  # only in the last partition
+    r = sl.logit(FORMULA, dd.from_pandas(df, npartitions=4))
+    m = sl.logit(FORMULA, df)
+    assert "race[T.yellow]" in r.names
+    assert_same_fit(r, m)
+
+
+# ------------------------------------------------------------------------------ faults
+
+
+def test_empty_glob_names_the_pattern(tmp_path):
+    with pytest.raises(DataError, match=r"no files match .*nothing\*\.parquet"):
+        sl.logit(FORMULA, str(tmp_path / "nothing*.parquet"))
+
+
+def test_differing_parquet_schemas_name_the_file(birth, tmp_path):
+    birth.iloc[:90].to_parquet(tmp_path / "a.parquet")
+    bad = birth.iloc[90:].assign(age=birth["age"].iloc[90:].astype(str))
+    bad.to_parquet(tmp_path / "b.parquet")
+    with pytest.raises(DataError, match=r"b\.parquet.*column 'age' has type (large_)?string, but int64 in .*a\.parquet"):
+        sl.logit(FORMULA, str(tmp_path / "*.parquet"))
+
+
+def test_formula_column_missing_from_a_file(birth, tmp_path):
+    birth.iloc[:90].to_parquet(tmp_path / "a.parquet")
+    birth.iloc[90:].drop(columns="smoke").to_parquet(tmp_path / "b.parquet")
+    with pytest.raises(DataError, match=r"b\.parquet.* lacks the formula column 'smoke'"):
+        sl.logit(FORMULA, str(tmp_path / "*.parquet"))
+    birth.iloc[:90].to_csv(tmp_path / "a.csv", index=False)
+    birth.iloc[90:].drop(columns="smoke").to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(DataError, match=r"b\.csv.* lacks the formula column"):
+        sl.logit(FORMULA, str(tmp_path / "*.csv"))
+
+
+def test_csv_files_with_differing_types_name_the_file(birth, tmp_path):
+    birth.iloc[:90].to_csv(tmp_path / "a.csv", index=False)
+    birth.iloc[90:].assign(lwt="heavy").to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(DataError, match=r"b\.csv: column 'lwt' has type (object|string|str), but float64 in .*a\.csv"):
+        sl.logit(FORMULA, str(tmp_path / "*.csv"))
+
+
+def _flaky_partition(i, frame, counter_dir, fail_at):
+    """Partition ``i`` of ``frame``; partition 2 fails on its ``fail_at``-th read."""
+    path = os.path.join(counter_dir, f"calls{i}")
+    calls = int(open(path).read()) + 1 if os.path.exists(path) else 1
+    with open(path, "w") as fh:
+        fh.write(str(calls))
+    if i == 2 and calls == fail_at:
+        raise OSError("the disk holding partition 2 went away")
+    bounds = np.linspace(0, len(frame), 5).astype(int)
+    return frame.iloc[bounds[i]:bounds[i + 1]]
+
+
+def test_partition_failing_mid_fit_raises_and_returns_nothing(birth, tmp_path):
+    ddf = dd.from_map(_flaky_partition, range(4), args=(birth, str(tmp_path), 3), meta=birth.iloc[:0],
+                      enforce_metadata=False)
+    # Read 1 is the first pass, read 2 the first Newton pass: read 3 fails mid-fit.
+    with pytest.raises(DistributedError, match=r"Newton pass failed.*OSError: the disk holding partition 2"):
+        sl.logit(FORMULA, ddf)
+
+
+def _dying_partition(i, frame):
+    if i == 1:
+        os._exit(1)  # the worker process dies
+    return frame
+
+
+def test_worker_dying_mid_fit_raises(birth):
+    import cloudpickle
+    import dask
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    ddf = dd.from_map(_dying_partition, range(2), args=(birth,), meta=birth.iloc[:0], enforce_metadata=False)
+    try:
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                          dashboard_address=":0") as cluster, \
+                    distributed.Client(cluster, set_as_default=False) as c:
+                with pytest.raises(DistributedError, match="no result was formed"):
+                    sl.logit(FORMULA, ddf, client=c)
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
+def test_options_not_available_on_dask(birth):
+    ddf = dd.from_pandas(birth, npartitions=2)
+    with pytest.raises(OptionError, match="weights="):
+        sl.logit(FORMULA, ddf, weights=np.ones(len(birth)))
+    with pytest.raises(OptionError, match="method='gd' is not available on Dask"):
+        sl.logit(FORMULA, ddf, method="gd")
+    with pytest.raises(FormulaError, match="learns from the data"):
+        sl.logit("low ~ center(age) + lwt", ddf)
+    with pytest.raises(DataError, match="stay in the partitions"):
+        sl.logit(FORMULA, ddf).fittedvalues.compute() if False else sl.logit(FORMULA, ddf)._fitted  # noqa: B018
+
+
+def test_transforms_and_caller_functions_on_workers(birth, client):
+    def kg(pounds):
+        return pounds * 0.4536
+
+    f = "low ~ np.log(age) + kg(lwt) + C(race, Treatment('white')) + smoke:ht"
+    r = sl.logit(f, dd.from_pandas(birth, npartitions=3), client=client)
+    m = sl.logit(f, birth)
+    assert_same_fit(r, m)

@@ -114,7 +114,8 @@ def partition_pieces(part, spec, label: str, beta: np.ndarray, opts: PassOptions
 
     try:
         X, y = partition_design(part, spec)
-        absmax = np.abs(X).max(axis=0) if len(y) else np.zeros(X.shape[1])
+        # max/min rather than abs(X).max: no temporary the size of the partition
+        absmax = np.maximum(X.max(axis=0), -X.min(axis=0)) if len(y) else np.zeros(X.shape[1])
         finite = bool(np.all(np.isfinite(absmax)))
         X = augment(X, opts.extra)
         offset = None

@@ -311,3 +311,45 @@ def test_transforms_and_caller_functions_on_workers(birth, client):
     r = sl.logit(f, dd.from_pandas(birth, npartitions=3), client=client)
     m = sl.logit(f, birth)
     assert_same_fit(r, m)
+
+
+# ------------------------------------------------------------------------------ GPU
+
+
+def test_device_block_function_equals_the_kernel_on_numpy(birth_mem):
+    """The CuPy path's block function, run with numpy, gives the CPU kernel's numbers."""
+    from statlogit.backends.cupy import loglik_score_information_xp
+    from statlogit.kernel import loglik_score_information
+
+    d = birth_mem.design
+    beta = birth_mem.fit_info.params * 0.7
+    w = np.linspace(0.5, 2.0, d.nobs)
+    for kw in ({}, {"weights": w}, {"offset": w - 1.0}):
+        got = loglik_score_information_xp(np, d.X, d.y, beta, need_hessian=True, block_rows=50, **kw)
+        exp = loglik_score_information(d.X, d.y, beta, **kw)
+        assert_rel(got[0], exp[0], rtol=1e-12)
+        assert_rel(got[1], exp[1], rtol=1e-10, atol=1e-10)
+        assert_rel(got[2], exp[2], rtol=1e-10)
+    eta_huge = np.array([[1e300], [-1e300]])
+    ll, _, _ = loglik_score_information_xp(np, eta_huge, np.array([1.0, 0.0]), np.array([1.0]))
+    assert ll == 0.0
+
+
+def test_cuda_without_a_gpu_is_a_clear_error(birth):
+    from statlogit.backends.cupy import gpu_available
+
+    if gpu_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(OptionError, match="device='cuda' needs CuPy and a CUDA GPU"):
+        sl.Logit.from_formula(FORMULA, birth).fit(device="cuda")
+
+
+def test_cuda_fit_equals_cpu(birth, birth_mem):
+    from statlogit.backends.cupy import gpu_available
+
+    if not gpu_available():
+        pytest.skip("needs CuPy and a CUDA GPU")
+    r = sl.Logit.from_formula(FORMULA, birth).fit(device="cuda")
+    assert_same_fit(r, birth_mem)
+    rd = sl.logit(FORMULA, dd.from_pandas(birth, npartitions=3), device="cuda")
+    assert_same_fit(rd, birth_mem)

@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="cluster-robust standard errors with the clusters in COLUMN")
     f.add_argument("--anova", action="store_true",
                    help="print type II term tests (likelihood ratio; Wald with --cov/--cluster)")
+    f.add_argument("--dask", action="store_true",
+                   help="read DATA (a file, directory or glob of Parquet/CSV) in partitions with Dask, for data "
+                        "larger than memory (implied by a glob such as 'claims/*.parquet'); reports have no plots")
     d = sub.add_parser("demo", help="write the bundled Pima example reports (HTML, Markdown, text, JSON)",
                        description=f"Fit {PIMA_FORMULA} on the bundled Pima data and write its reports.")
     d.add_argument("--out", default="reports", help="output directory (default: ./reports)")
@@ -200,16 +203,19 @@ def run_fit(args, progress: bool) -> int:
     if not 0 < args.alpha < 1:
         raise CommandError(f"--alpha {args.alpha:g} must be between 0 and 1 (0.05 for 95% intervals)")
     cov = _cov_options(args)
-    frame = read_table(args.data, args.sep)
+    dask = args.dask or any(ch in str(args.data) for ch in "*?[")
     if args.model != "logit":
         from .cli_multiclass import run_multiclass
 
         if cov or getattr(args, "anova", False):
             raise CommandError(f"--cov, --cluster and --anova apply to the binary logit, not --model {args.model}")
-        return run_multiclass(args, frame, progress, units)
+        if dask:
+            raise CommandError(f"--dask (or a glob) applies to the binary logit, not --model {args.model}")
+        return run_multiclass(args, read_table(args.data, args.sep), progress, units)
     if args.reference or args.levels or args.weights:
         raise CommandError("--reference applies to --model mlogit, --levels to --model ologit; --weights to "
                            "--model mlogit or ologit")
+    frame = str(args.data) if dask else read_table(args.data, args.sep)
     res = _fit(frame, args.formula, args.method, args.event, progress, **cov)
     known = set(res.names) | {t.variable for t in res.design.terms if t.variable}
     unknown = [name for name in units if name not in known]
@@ -222,7 +228,7 @@ def run_fit(args, progress: bool) -> int:
         _print_anova(res)
     if args.report or args.json:
         report = res.report(units=units, alpha=args.alpha, ci_method=ci_method, threshold=args.threshold,
-                            data=frame, progress=progress, plots=bool(args.report))
+                            data=None if dask else frame, progress=progress, plots=bool(args.report) and not dask)
         for path in (args.report, args.json):
             if path:
                 _write(report, path)

@@ -163,12 +163,15 @@ def test_hosmer_lemeshow_classification_roc(pima_pair):
     ref = json.loads((DATA / "pima_flagship.json").read_text())
     m, r = pima_pair
     hl = r.hosmer_lemeshow()
-    # Approximate groups (cut at logit-bin edges); here no row shares a bin with a cut
-    # point differently from hoslem.test, so the groups and the statistic are R's.
+    assert hl.exact and 0 < hl.rows_at_cuts < 100
     assert_rel(hl.table["n"], ref["hosmer_lemeshow"]["group_n"])
     assert_rel(hl.table["observed_events"], ref["hosmer_lemeshow"]["observed_1"])
-    assert_rel(hl.statistic, ref["hosmer_lemeshow"]["stat"], rtol=1e-8)
-    assert "logit bins" in hl.note and hl.rows_at_cuts >= 0
+    assert_rel(hl.table["expected_events"], ref["hosmer_lemeshow"]["expected_1"], rtol=1e-7)
+    assert_rel(hl.table[["lower", "upper"]].stack(), m.hosmer_lemeshow().table[["lower", "upper"]].stack(), rtol=1e-10)
+    assert_rel(hl.statistic, ref["hosmer_lemeshow"]["stat"], rtol=1e-7)
+    for g in (5, 7, 12):
+        assert_rel(r.hosmer_lemeshow(g).table, m.hosmer_lemeshow(g).table, rtol=1e-9)
+    assert_rel(r.calibration(), m.calibration(), rtol=1e-9)
     c, cm = r.classification(), m.classification()
     for k in ("tn", "fp", "fn", "tp"):
         assert c[k] == cm[k]
@@ -178,6 +181,20 @@ def test_hosmer_lemeshow_classification_roc(pima_pair):
     roc = r.roc()
     assert roc["fpr"].is_monotonic_increasing and roc["tpr"].iloc[-1] == 1.0
     assert_rel(r.pseudo_r2()["tjur"], m.pseudo_r2()["tjur"], rtol=1e-10)
+
+
+def test_hosmer_lemeshow_binned_fallback(pima_pair, monkeypatch):
+    """When the bins holding the cut points hold too many rows, the cuts move to bin edges."""
+    from statlogit.backends import dask_risk
+
+    m, r = pima_pair
+    monkeypatch.setattr(dask_risk, "MAX_CUT_ROWS", 0)
+    hl = r.hosmer_lemeshow()
+    assert not hl.exact and "approximate groups" in hl.note
+    exact = m.hosmer_lemeshow().table
+    # only rows sharing a bin with a cut can change group
+    assert np.abs(hl.table["n"].to_numpy() - exact["n"].to_numpy()).sum() <= 2 * hl.rows_at_cuts
+    assert hl.table["n"].sum() == m.nobs and hl.table["observed_events"].sum() == exact["observed_events"].sum()
 
 
 def test_influence_top_k_streams(birth, birth_mem):

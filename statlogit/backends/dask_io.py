@@ -90,6 +90,12 @@ def read_csv_file(path: str, needed: list[str]) -> pd.DataFrame:
     return frame[needed]
 
 
+def _numeric(t) -> bool:
+    import pyarrow.types as pt
+
+    return pt.is_integer(t) or pt.is_floating(t)
+
+
 def _parquet_columns(files: list[str], formula: str) -> tuple[list[str], pd.DataFrame]:
     import pyarrow.parquet as pq
 
@@ -106,7 +112,7 @@ def _parquet_columns(files: list[str], formula: str) -> tuple[list[str], pd.Data
             if c not in s.names:
                 raise DataError(f"file {f!r} lacks the formula column {c!r} (present in {files[0]!r})")
             t0, t1 = first.field(c).type, s.field(c).type
-            if t0 != t1:
+            if t0 != t1 and not (_numeric(t0) and _numeric(t1)):  # int in one file, double in another is fine
                 raise DataError(
                     f"file {f!r}: column {c!r} has type {t1}, but {t0} in {files[0]!r}; the files "
                     "must share one schema (cast the column to one type when writing them)"

@@ -370,3 +370,37 @@ def test_cuda_fit_equals_cpu(birth, birth_mem):
     assert_same_fit(r, birth_mem)
     rd = sl.logit(FORMULA, dd.from_pandas(birth, npartitions=3), device="cuda")
     assert_same_fit(rd, birth_mem)
+
+
+# ------------------------------------------------------------------------------ entry points
+
+
+def test_cli_fits_a_glob_of_parquet_files(capsys, tmp_path, pima):
+    from statlogit.cli import main
+
+    ref = json.loads((DATA / "pima_flagship.json").read_text())
+    for i, chunk in enumerate([pima.iloc[:300], pima.iloc[300:]]):
+        chunk.to_parquet(tmp_path / f"pima{i}.parquet")
+    js, md = tmp_path / "p.json", tmp_path / "p.md"
+    code = main(["fit", str(tmp_path / "pima*.parquet"), "diabetes ~ glucose + mass + age", "--json", str(js),
+                 "--report", str(md)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Assumption checks" in out and "752 used, 16 dropped" in out
+    d = json.loads(js.read_text())
+    assert_rel([c["coef"] for c in d["coefficients"]], ref["coef"], rtol=1e-7)
+    assert_rel([c["ci_lower"] for c in d["coefficients"]],
+               json.loads((DATA / "pima_flagship.profile_exact.json").read_text())["lower"], rtol=1e-6)
+    assert d["hosmer_lemeshow"]["statistic"] == pytest.approx(ref["hosmer_lemeshow"]["stat"], rel=1e-7)
+    assert md.read_text().startswith("# Logistic regression")
+
+
+def test_logit_from_formula_on_dask_gives_a_reusable_model(birth, birth_mem):
+    from statlogit.backends.dask_model import DaskLogit
+
+    model = sl.Logit.from_formula(FORMULA, dd.from_pandas(birth, npartitions=3))
+    assert isinstance(model, DaskLogit)
+    r1, r2 = model.fit(), model.fit(tol=1e-10)
+    assert_same_fit(r1, birth_mem)
+    assert_rel(r2.params, birth_mem.params, rtol=1e-8)
+    assert model.design.nobs == birth_mem.nobs  # fitting leaves the model as built

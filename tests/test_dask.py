@@ -404,3 +404,18 @@ def test_logit_from_formula_on_dask_gives_a_reusable_model(birth, birth_mem):
     assert_same_fit(r1, birth_mem)
     assert_rel(r2.params, birth_mem.params, rtol=1e-8)
     assert model.design.nobs == birth_mem.nobs  # fitting leaves the model as built
+
+
+def test_categorical_and_boolean_columns_from_parquet(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 3000
+    df = pd.DataFrame({"x": rng.normal(size=n), "b": rng.random(n) < 0.4,
+                       "g": pd.Categorical(rng.choice(["lo", "mid", "hi"], n), categories=["lo", "mid", "hi"])})
+    df["y"] = rng.random(n) < 1 / (1 + np.exp(-(df.x + df.b * 0.5)))
+    df.iloc[:1500].to_parquet(tmp_path / "a.parquet")
+    df.iloc[1500:].to_parquet(tmp_path / "b.parquet")
+    m = sl.logit("y ~ x + g + b", df)
+    for data in (str(tmp_path / "*.parquet"), dd.read_parquet(tmp_path)):
+        r = sl.logit("y ~ x + g + b", data)
+        assert r.names == ["Intercept", "g[T.mid]", "g[T.hi]", "b[T.True]", "x"]  # category order kept
+        assert_same_fit(r, m)

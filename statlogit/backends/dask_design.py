@@ -115,16 +115,18 @@ def scan(part: pd.DataFrame, spec: PartitionSpec, label: str, index: int, sample
         keep = raw_y.notna().to_numpy(copy=True)
         for c in spec.columns:
             keep &= frame[c].notna().to_numpy()
-        levels = {}
+        levels, orders = {}, {}
         for c in spec.columns:
             if _categorical_dtype(frame[c].dtype):
                 levels[c] = pd.unique(frame[c][keep])
+                if isinstance(part[c].dtype, pd.CategoricalDtype):
+                    orders[c] = list(part[c].dtype.categories)
         yv = pd.unique(raw_y[keep])
         k = int(keep.sum())
         rows = np.flatnonzero(keep)
         if k > sample_rows:
             rows = np.sort(np.random.default_rng([20240601, index]).choice(rows, sample_rows, replace=False))
-        return {"n_rows": len(frame), "n_keep": k, "levels": {label: levels}, "response": yv[:MAX_RESPONSE_VALUES],
+        return {"n_rows": len(frame), "n_keep": k, "levels": {label: levels}, "orders": {label: orders}, "response": yv[:MAX_RESPONSE_VALUES],
                 "response_dtype": raw_y.dtype, "dtypes": {label: {c: str(part[c].dtype) for c in spec.columns}},
                 "sample": [part.iloc[rows]], "_typed": bool(k)}
     except StatlogitError as exc:
@@ -135,12 +137,13 @@ def scan(part: pd.DataFrame, spec: PartitionSpec, label: str, index: int, sample
 
 def combine_scans(parts: list[dict]) -> dict:
     """Sum of first-pass facts (the same shape as one partition's)."""
-    out = {"n_rows": 0, "n_keep": 0, "levels": {}, "dtypes": {}, "sample": [], "response": [],
+    out = {"n_rows": 0, "n_keep": 0, "levels": {}, "orders": {}, "dtypes": {}, "sample": [], "response": [],
            "response_dtype": None}
     for s in parts:
         out["n_rows"] += s["n_rows"]
         out["n_keep"] += s["n_keep"]
         out["levels"].update(s["levels"])
+        out["orders"].update(s["orders"])
         out["dtypes"].update(s["dtypes"])
         out["sample"].extend(s["sample"])
         out["response"] = list(pd.unique(np.asarray(list(out["response"]) + list(s["response"]), dtype=object)))
@@ -183,7 +186,7 @@ def _proxy(sample: pd.DataFrame, levels: dict[str, list], meta: pd.DataFrame) ->
             vals = [lv[i % len(lv)] for i in range(rows)]
             dtype = meta[c].dtype
             if isinstance(dtype, pd.CategoricalDtype):
-                out[c] = pd.Categorical(vals, categories=dtype.categories, ordered=dtype.ordered)
+                out[c] = pd.Categorical(vals, categories=lv, ordered=dtype.ordered)
             elif pd.api.types.is_bool_dtype(dtype):
                 out[c] = np.array(vals, dtype=bool)
             else:
@@ -193,14 +196,26 @@ def _proxy(sample: pd.DataFrame, levels: dict[str, list], meta: pd.DataFrame) ->
     return pd.DataFrame(out)
 
 
-def _sorted_levels(values: list, dtype) -> list:
-    if isinstance(dtype, pd.CategoricalDtype):
+def _sorted_levels(values: list, order: list | None) -> list:
+    """Present levels in category order (a pandas Categorical), else sorted as patsy sorts."""
+    if order is not None:
         present = set(values)
-        return [c for c in dtype.categories if c in present]
+        known = [c for c in order if c in present]
+        return known + sorted(present - set(known), key=str)
     try:
         return sorted(values)
     except TypeError:
         return sorted(values, key=str)
+
+
+def _category_order(orders: dict[str, dict], labels, column: str) -> list | None:
+    """Categories of a categorical column: the first partition's order, then any new ones."""
+    out: list = []
+    for lb in labels:
+        for c in orders.get(lb, {}).get(column, []):
+            if c not in out:
+                out.append(c)
+    return out or None
 
 
 @dataclass(frozen=True)
@@ -306,7 +321,8 @@ def build_dask_design(source, formula: str, *, event=None, missing: str = "drop"
     for c in cols:
         if _categorical_dtype(meta[c].dtype) or any(c in d for d in facts["levels"].values()):
             vals = [v for d in facts["levels"].values() for v in d.get(c, [])]
-            levels[c] = _sorted_levels(list(pd.unique(np.asarray(vals, dtype=object))), meta[c].dtype)
+            levels[c] = _sorted_levels(list(pd.unique(np.asarray(vals, dtype=object))),
+                                       _category_order(facts["orders"], source.labels, c))
     sample = pd.concat(facts["sample"], ignore_index=True) if facts["sample"] else meta.iloc[:0]
     ydtype = facts["response_dtype"]
     yvals = facts["response"]

@@ -417,5 +417,27 @@ def test_categorical_and_boolean_columns_from_parquet(tmp_path):
     m = sl.logit("y ~ x + g + b", df)
     for data in (str(tmp_path / "*.parquet"), dd.read_parquet(tmp_path)):
         r = sl.logit("y ~ x + g + b", data)
-        assert r.names == ["Intercept", "g[T.mid]", "g[T.hi]", "b[T.True]", "x"]  # category order kept
+        assert r.names == ["Intercept", "x", "g[T.mid]", "g[T.hi]", "b[T.True]"]  # category order kept
         assert_same_fit(r, m)
+
+
+def test_real_data_quirks_keyword_response_interactions_text_factors(tmp_path):
+    """biopsy: the response is the keyword `class` (Q("class")) and V6 has missing values;
+    arrests: text factors, C(year), an interaction; both from Parquet files."""
+    b = pd.read_csv(DATA / "biopsy.csv")
+    for i, ix in enumerate(np.array_split(np.arange(len(b)), 3)):
+        b.iloc[ix].to_parquet(tmp_path / f"biopsy{i}.parquet")
+    f = 'Q("class") ~ V1 + V3 + V6 + V7'
+    r, m = sl.logit(f, str(tmp_path / "biopsy*.parquet")), sl.logit(f, b)
+    assert_same_fit(r, m)
+    assert r.n_dropped == 16 and r.design.event_label() == m.design.event_label()
+    a = pd.read_csv(DATA / "arrests.csv")
+    for i, ix in enumerate(np.array_split(np.arange(len(a)), 4)):
+        a.iloc[ix].to_parquet(tmp_path / f"arrests{i}.parquet")
+    f = "released ~ colour * age + C(year) + sex + employed + citizen + checks"
+    r, m = sl.logit(f, str(tmp_path / "arrests*.parquet")), sl.logit(f, a)
+    assert_same_fit(r, m)
+    assert_rel(r.hosmer_lemeshow().table, m.hosmer_lemeshow().table, rtol=1e-9)
+    ca, cm = r.check_assumptions().table, m.check_assumptions().table
+    assert list(ca["verdict"]) == list(cm["verdict"])
+    assert_rel(ca["statistic"].dropna().astype(float), cm["statistic"].dropna().astype(float), rtol=1e-6)

@@ -167,8 +167,11 @@ def design_info(spec: PartitionSpec):
 
         rhs = patsy.ModelDesc.from_formula("__y__ ~ " + spec.rhs_code)
         rhs = patsy.ModelDesc([], rhs.rhs_termlist)
+        from ..design import r_term_order
+
         info = patsy.incr_dbuilder(rhs, lambda: iter([spec.proxy]), eval_env=_environment(spec.namespace),
                                    NA_action="drop")
+        info, _ = r_term_order(info, rhs.rhs_termlist)  # R's term order, as the in-memory design
         if len(_INFO_CACHE) > 32:
             _INFO_CACHE.clear()
         _INFO_CACHE[spec.token] = info
@@ -254,7 +257,14 @@ class DaskDesign:
         return self.source.labels
 
     def event_label(self) -> str:
-        return f"{self.response_name} = {self.event}"
+        from ..design import Design
+
+        return Design.event_label(self)
+
+    def response_label(self) -> str:
+        from ..design import Design
+
+        return Design.response_label(self)
 
     def with_counts(self, nobs: int, n_events: float, absmax: np.ndarray) -> DaskDesign:
         return replace(self, nobs=int(nobs), n_events=float(n_events), column_absmax=absmax)

@@ -82,14 +82,21 @@ def _term_columns(d):
     return [(t.name, [pos[c] for c in t.columns]) for t in d.terms if t.kind != "intercept"], keep
 
 
-def vif(res, basis: str = "design") -> pd.DataFrame:
-    """GVIF per term as :func:`statlogit.diagnostics.collinearity.vif` (design basis: one pass)."""
+def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
+    """GVIF per term as :func:`statlogit.diagnostics.collinearity.vif` (design basis: one pass;
+    ``exclude``: terms left out of the model first)."""
     from ..config import check_choice
     from ..diagnostics.collinearity import BASES, _corr, _gvif_table, _need_two
 
     check_choice("basis", basis, BASES)
     d = res.design
     term_cols, keep = _term_columns(d)
+    if exclude:
+        drop = {c for t in d.terms if t.name in set(exclude) for c in t.columns}
+        keep = [j for j in keep if j not in drop]
+        pos = {j: k for k, j in enumerate(keep)}
+        term_cols = [(t.name, [pos[c] for c in t.columns]) for t in d.terms
+                     if t.kind != "intercept" and t.name not in set(exclude)]
     _need_two(term_cols)
     names = [d.column_names[j] for j in keep]
     if d.intercept_index is None:

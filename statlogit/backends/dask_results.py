@@ -120,10 +120,10 @@ class DaskLogitResults(LogitResults):
 
     # ------------------------------------------------------------ diagnostics
     @_in_session
-    def vif(self, basis: str = "design") -> pd.DataFrame:
+    def vif(self, basis: str = "design", exclude=()) -> pd.DataFrame:
         from .dask_diagnostics import vif
 
-        return vif(self, basis)
+        return vif(self, basis, exclude)
 
     @_in_session
     def box_tidwell(self, shift=None):

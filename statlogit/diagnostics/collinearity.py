@@ -124,6 +124,10 @@ def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
     """
     from ..config import check_choice
 
+    if not hasattr(res.design, "X"):  # rows in Dask partitions: one streamed pass
+        from ..backends.dask_diagnostics import vif as dask_vif
+
+        return dask_vif(res, basis, exclude)
     check_choice("basis", basis, BASES)
     d = res.design
     term_cols, keep = _terms(d)

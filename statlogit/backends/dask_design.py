@@ -12,7 +12,7 @@ patsy then learns the ``DesignInfo`` from a small proxy frame holding every leve
 sample rows; it is never pickled (patsy forbids it): workers rebuild it from the picklable
 :class:`PartitionSpec` and cache it. Each partition's ``X`` and ``y`` are then built by
 :func:`partition_design` exactly as the in-memory design would build those rows; the whole
-design is never materialised. Stateful transforms (``center()``, ``standardize()``, splines)
+design is never materialised (per-partition builder: :mod:`statlogit.backends.dask_partition`). Stateful transforms (``center()``, ``standardize()``, splines)
 would need their state from all rows and are refused with advice.
 """
 
@@ -385,60 +385,3 @@ def tree_reduce(tasks: list, combine, split_every: int = 8):
     while len(level) > 1:
         level = [dask.delayed(combine, pure=True)(level[i:i + split_every]) for i in range(0, len(level), split_every)]
     return level[0]
-
-
-# ----------------------------------------------------------------------------- per partition
-
-
-def _response_codes(raw: pd.Series, spec: PartitionSpec) -> np.ndarray:
-    if spec.response_kind == "numeric":
-        return (raw.to_numpy(dtype=float) == float(spec.event)).astype(float)
-    return (raw == spec.event).to_numpy(dtype=bool).astype(float)
-
-
-def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool = False):
-    """``(X, y)`` of the complete rows of one partition, as the in-memory design builds them
-    (and their index labels when ``return_index``)."""
-    import patsy
-
-    info = design_info(spec)
-    frame = _frame(part, spec.formula)
-    raw_y = _response(frame, spec)
-    keep = raw_y.notna().to_numpy(copy=True)
-    plain = all(len(t.factors) <= 1 and all(f.code in frame.columns for f in t.factors) for t in info.terms)
-    if plain:
-        for c in spec.columns:
-            if any(f.code == c for t in info.terms for f in t.factors):
-                keep &= frame[c].notna().to_numpy()
-        n = int(keep.sum())
-        X = np.empty((n, len(info.column_names)))
-        all_rows = n == len(frame)
-        for term, sl in info.term_slices.items():
-            if not term.factors:
-                X[:, sl] = 1.0
-                continue
-            factor = term.factors[0]
-            s = frame[factor.code] if all_rows else frame[factor.code][keep]
-            finfo = info.factor_infos[factor]
-            if finfo.type == "numerical":
-                X[:, sl.start] = s.to_numpy(dtype=float)
-            else:
-                codes = pd.Categorical(s, categories=list(finfo.categories)).codes
-                if np.any(codes < 0):
-                    bad = pd.unique(s[codes < 0])[:3]
-                    raise DataError(f"column {factor.code!r} has level(s) {list(bad)} not seen in the first pass")
-                (subterm,) = info.term_codings[term]
-                X[:, sl] = subterm.contrast_matrices[factor].matrix[codes]
-    else:
-        try:
-            (Xdf,) = patsy.build_design_matrices([info], frame, NA_action="drop", return_type="dataframe")
-        except patsy.PatsyError as exc:
-            raise FormulaError(f"cannot build the design for formula {spec.formula!r}: {str(exc).splitlines()[0]}") from None
-        rows = np.zeros(len(frame), dtype=bool)
-        rows[Xdf.index.to_numpy()] = True
-        X = Xdf.to_numpy(dtype=float)[keep[rows]]
-        keep &= rows
-    y = _response_codes(raw_y[keep], spec)
-    if return_index:
-        return np.ascontiguousarray(X), y, part.index[keep]
-    return np.ascontiguousarray(X), y

@@ -28,7 +28,8 @@ import numpy as np
 from ..exceptions import DistributedError, StatlogitError
 from ..solvers.base import Fit
 from ..solvers.newton import MAX_HALVINGS, SingularInformation, _accepts, newton_step
-from .dask_design import partition_design, tree_reduce
+from .dask_design import tree_reduce
+from .dask_partition import partition_design
 
 ETA_LIMIT = 25.0
 

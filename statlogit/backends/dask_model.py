@@ -128,7 +128,7 @@ def _rank_error(design) -> RankDeficiencyError:
     from types import SimpleNamespace
 
     from ..model import rank_deficiency_error
-    from .dask_design import partition_design
+    from .dask_partition import partition_design
 
     X, _ = partition_design(design.sample, design.spec)
     err = rank_deficiency_error(SimpleNamespace(X=X, column_names=design.column_names,

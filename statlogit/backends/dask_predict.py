@@ -35,7 +35,7 @@ def _new_rows(part: pd.DataFrame, spec, label: str) -> np.ndarray:
 def _predict_part(part, spec, beta, kind, threshold, z, cov, fitted_rows, label):
     from scipy.special import expit
 
-    from .dask_design import partition_design
+    from .dask_partition import partition_design
 
     try:
         if fitted_rows:

@@ -186,13 +186,13 @@ class DaskLogitResults(LogitResults):
         )
 
     def events_per_variable(self) -> pd.Series:
-        from .dask_diagnostics import events_per_variable
+        from .dask_assumptions import events_per_variable
 
         return events_per_variable(self)
 
     @_in_session
     def check_assumptions(self, alpha: float = 0.05):
-        from .dask_diagnostics import check_assumptions
+        from .dask_assumptions import check_assumptions
 
         return check_assumptions(self, alpha)
 

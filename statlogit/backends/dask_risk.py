@@ -50,7 +50,7 @@ def _risk_part(part, spec, label, beta, thresholds):
     from scipy.special import expit
 
     from ..exceptions import DistributedError
-    from .dask_design import partition_design
+    from .dask_partition import partition_design
 
     try:
         X, y = partition_design(part, spec)
@@ -80,7 +80,7 @@ def _cut_rows_part(part, spec, label, beta, wanted):
     from scipy.special import expit
 
     from ..exceptions import DistributedError
-    from .dask_design import partition_design
+    from .dask_partition import partition_design
 
     try:
         X, y = partition_design(part, spec)

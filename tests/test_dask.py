@@ -441,3 +441,13 @@ def test_real_data_quirks_keyword_response_interactions_text_factors(tmp_path):
     ca, cm = r.check_assumptions().table, m.check_assumptions().table
     assert list(ca["verdict"]) == list(cm["verdict"])
     assert_rel(ca["statistic"].dropna().astype(float), cm["statistic"].dropna().astype(float), rtol=1e-6)
+
+
+def test_predict_on_new_files_names_the_file_with_a_new_level(files, birth, tmp_path):
+    from statlogit.exceptions import PredictionError
+
+    r = sl.logit(FORMULA, str(files / "*.parquet"))
+    new = birth.dropna().iloc[:20].assign(race="purple")
+    new.to_parquet(tmp_path / "new0.parquet")
+    with pytest.raises(PredictionError, match=r"new0\.parquet: newdata has a factor level the model was not fitted"):
+        r.predict(str(tmp_path / "new*.parquet")).compute()

@@ -32,11 +32,13 @@ def _new_rows(part: pd.DataFrame, spec, label: str) -> np.ndarray:
     return X
 
 
-def _predict_part(part, spec, beta, kind, threshold, z, cov, fitted_rows, label):
+def _predict_part(part, spec, beta, kind, threshold, z, cov, fitted_rows, labels, partition_info=None):
     from scipy.special import expit
 
     from .dask_partition import partition_design
 
+    i = None if partition_info is None else partition_info.get("number")
+    label = labels[i] if i is not None and i < len(labels) else "a partition"
     try:
         if fitted_rows:
             X, _, index = partition_design(part, spec, return_index=True)
@@ -66,11 +68,12 @@ def predict_frame(res, newdata, kind: str, threshold: float, z: float | None):
 
     d = res.design
     if newdata is None:
-        frame, fitted_rows = d.frame, True
+        frame, fitted_rows, labels = d.frame, True, d.labels
     elif isinstance(newdata, pd.DataFrame):
-        frame, fitted_rows = dd.from_pandas(newdata, npartitions=1), False
+        frame, fitted_rows, labels = dd.from_pandas(newdata, npartitions=1), False, ("newdata",)
     else:
-        frame, fitted_rows = open_source(newdata, d.formula).frame, False
+        source = open_source(newdata, d.formula)
+        frame, fitted_rows, labels = source.frame, False, source.labels
     beta = np.asarray(res.fit_info.params, dtype=float)
     name = "prob" if kind == "prob" else "logit" if kind == "logit" else "class"
     if z is None:
@@ -80,4 +83,4 @@ def predict_frame(res, newdata, kind: str, threshold: float, z: float | None):
                              "upper": pd.Series(dtype=float), "se_logit": pd.Series(dtype=float)})
     cov = np.asarray(res._cov, dtype=float)
     return frame.map_partitions(_predict_part, d.spec, beta, kind, threshold, z, cov, fitted_rows,
-                                "partition", meta=meta, align_dataframes=False)
+                                tuple(labels), meta=meta, align_dataframes=False)

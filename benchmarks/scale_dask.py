@@ -76,7 +76,9 @@ def child_fit(dirname: str, cols: int) -> dict:
         passes["seconds"].append(time.perf_counter() - t0)
         return out
 
-    dask_fit.one_pass = counted
+    from statlogit.backends import dask_model
+
+    dask_fit.one_pass = dask_model.one_pass = counted
     formula = "y ~ " + " + ".join(f"x{j}" for j in range(cols))
     t0 = time.perf_counter()
     res = sl.logit(formula, os.path.join(dirname, "*.parquet"))

@@ -451,3 +451,10 @@ def test_predict_on_new_files_names_the_file_with_a_new_level(files, birth, tmp_
     new.to_parquet(tmp_path / "new0.parquet")
     with pytest.raises(PredictionError, match=r"new0\.parquet: newdata has a factor level the model was not fitted"):
         r.predict(str(tmp_path / "new*.parquet")).compute()
+
+
+def test_infinite_values_name_the_partition(birth):
+    df = birth.copy()
+    df.loc[150, "lwt"] = np.inf
+    with pytest.raises(DataError, match=r"partition 3: column\(s\) lwt have infinite values"):
+        sl.logit(FORMULA, dd.from_pandas(df, npartitions=4))

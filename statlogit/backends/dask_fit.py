@@ -96,6 +96,7 @@ class PassOptions:
     fixed: tuple[int, float] | None = None  # (column, value): profile refits
     extra: tuple[tuple[int, float], ...] = ()  # (column, shift): Box-Tidwell x*ln(x) columns
     device: str = "cpu"
+    facts: bool = False  # also each column's largest |value| (once per fit: a pass over X)
 
 
 def augment(X: np.ndarray, extra) -> np.ndarray:
@@ -115,8 +116,10 @@ def partition_pieces(part, spec, label: str, beta: np.ndarray, opts: PassOptions
 
     try:
         X, y = partition_design(part, spec)
-        # max/min rather than abs(X).max: no temporary the size of the partition
-        absmax = np.maximum(X.max(axis=0), -X.min(axis=0)) if len(y) else np.zeros(X.shape[1])
+        if opts.facts:  # max/min rather than abs(X).max: no temporary the size of the partition
+            absmax = np.maximum(X.max(axis=0), -X.min(axis=0)) if len(y) else np.zeros(X.shape[1])
+        else:
+            absmax = np.zeros(X.shape[1])
         finite = bool(np.all(np.isfinite(absmax)))
         X = augment(X, opts.extra)
         offset = None
@@ -126,6 +129,7 @@ def partition_pieces(part, spec, label: str, beta: np.ndarray, opts: PassOptions
             X = np.delete(X, j, axis=1)
         if not finite:
             return {"finite": False, "label": label, "absmax": absmax}
+
         if opts.device == "cuda":
             from .cupy import loglik_score_information_gpu
 

@@ -65,12 +65,19 @@ class DaskLogit:
         beta0, note = sample_start(d)
         from ..solvers.newton import SingularInformation
 
+        first: dict = {}
+
+        def passer(beta):  # the first pass also checks every column (finite; extremes)
+            out = one_pass(d, self.engine, beta, PassOptions(device=device, facts=not first), "a Newton pass")
+            first.setdefault("absmax", out["absmax"])
+            return out
+
         try:
-            fit, last = newton_dask(self.passer(PassOptions(device=device)), beta0, tol=opts.tol_,
-                                    max_iter=opts.max_iter_, notes=(note,) if note else ())
+            fit, last = newton_dask(passer, beta0, tol=opts.tol_, max_iter=opts.max_iter_,
+                                    notes=(note,) if note else ())
         except SingularInformation as exc:
             raise _rank_error(d) from exc
-        absmax = last["absmax"]
+        absmax = first["absmax"]
         nz = absmax > 0
         if np.any((absmax[nz] > 1e50) | (absmax[nz] < 1e-50)):
             names = [d.column_names[j] for j in np.flatnonzero(nz & ((absmax > 1e50) | (absmax < 1e-50)))]

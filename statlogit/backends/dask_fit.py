@@ -250,7 +250,7 @@ def sample_start(design, extra=(), fixed=None) -> tuple[np.ndarray, str | None]:
         ybar = y.mean()
         if icpt is not None and off is None and 0 < ybar < 1:
             beta[icpt] = np.log(ybar / (1 - ybar))
-    if len(y) > 4 * p and 0 < y.mean() < 1:
+    if len(y) > 4 * p and 0 < y.mean() < 1 and np.isfinite(X).all():  # non-finite: the first pass names it
         try:
             sub = fit_newton(X, y, offset=off, start=beta, tol=1e-3, max_iter=25, intercept_index=icpt)
         except SingularInformation:

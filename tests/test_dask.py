@@ -458,3 +458,21 @@ def test_infinite_values_name_the_partition(birth):
     df.loc[150, "lwt"] = np.inf
     with pytest.raises(DataError, match=r"partition 3: column\(s\) lwt have infinite values"):
         sl.logit(FORMULA, dd.from_pandas(df, npartitions=4))
+
+
+def test_numeric_parquet_first_pass_from_the_footers(pima, tmp_path):
+    from statlogit.exceptions import ResponseError
+
+    f = "y ~ glucose + mass + age"
+    df = pima.assign(y=(pima["diabetes"] == "pos").astype(float)).drop(columns="diabetes")
+    for i, chunk in enumerate([df.iloc[:300], df.iloc[300:600], df.iloc[600:]]):
+        chunk.to_parquet(tmp_path / f"p{i}.parquet")
+    r, m = sl.logit(f, str(tmp_path / "p*.parquet")), sl.logit(f, df)
+    assert not r.design.spec.response_checked  # the footers replaced the first pass
+    assert_same_fit(r, m)
+    assert r.n_dropped == 16
+    with pytest.raises(DataError, match="16 of 768 rows have missing values"):
+        sl.logit(f, str(tmp_path / "p*.parquet"), missing="raise")
+    df.iloc[600:].assign(y=np.where(np.arange(168) == 5, 0.5, df["y"].iloc[600:])).to_parquet(tmp_path / "p2.parquet")
+    with pytest.raises(ResponseError, match=r"p2\.parquet: response 'y' has values other than 0 and 1 \(0\.5\)"):
+        sl.logit(f, str(tmp_path / "p*.parquet"))

@@ -49,6 +49,10 @@ class PartitionSpec:
     event: Any = None
     response_kind: str = ""
     token: str = ""
+    #: False when the first pass did not see every response value (footers only): the first
+    #: Newton pass then checks that each is one of the two levels.
+    response_checked: bool = True
+    levels: tuple = ()
 
 
 def _categorical_dtype(dtype) -> bool:
@@ -313,8 +317,12 @@ def build_dask_design(source, formula: str, *, event=None, missing: str = "drop"
     per_part = max(1, -(-SAMPLE_ROWS // nparts))
     parts = frame.to_delayed()
     spec_d = dask.delayed(spec, pure=True)
-    tasks = [dask.delayed(scan, pure=True)(p, spec_d, source.labels[i], i, per_part) for i, p in enumerate(parts)]
-    facts = compute(tree_reduce(tasks, combine_scans), "the first pass (factor levels and missing values)")
+    from .dask_footer import footer_facts
+
+    facts = footer_facts(source, spec, compute, event, missing)
+    if facts is None:
+        tasks = [dask.delayed(scan, pure=True)(p, spec_d, source.labels[i], i, per_part) for i, p in enumerate(parts)]
+        facts = compute(tree_reduce(tasks, combine_scans), "the first pass (factor levels and missing values)")
     _check_dtypes(facts["dtypes"], source.labels)
     n_rows, n_keep = facts["n_rows"], facts["n_keep"]
     if n_rows == 0:
@@ -350,7 +358,8 @@ def build_dask_design(source, formula: str, *, event=None, missing: str = "drop"
     proxy = _proxy(sample, levels, meta)
     token = hashlib.sha1(pickle.dumps((formula, sorted(levels.items(), key=str), rule, str(ev)))).hexdigest()
     token += hashlib.sha1(pd.util.hash_pandas_object(proxy.astype(object).astype(str), index=True).to_numpy()).hexdigest()
-    spec = replace(spec, categorical=tuple(levels), proxy=proxy, event=ev, response_kind=kind, token=token)
+    spec = replace(spec, categorical=tuple(levels), proxy=proxy, event=ev, response_kind=kind, token=token,
+                   response_checked=facts.get("counted", True), levels=(non_ev, ev))
     try:
         info = design_info(spec)
     except patsy.PatsyError as exc:

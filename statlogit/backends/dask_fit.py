@@ -115,7 +115,7 @@ def partition_pieces(part, spec, label: str, beta: np.ndarray, opts: PassOptions
     from ..kernel import loglik_score_information
 
     try:
-        X, y = partition_design(part, spec)
+        X, y = partition_design(part, spec, check=opts.facts)
         if opts.facts:  # max/min rather than abs(X).max: no temporary the size of the partition
             absmax = np.maximum(X.max(axis=0), -X.min(axis=0)) if len(y) else np.zeros(X.shape[1])
         else:

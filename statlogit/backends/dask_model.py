@@ -77,6 +77,10 @@ class DaskLogit:
                                     notes=(note,) if note else ())
         except SingularInformation as exc:
             raise _rank_error(d) from exc
+        if last["n"] == 0:
+            from ..exceptions import DataError
+
+            raise DataError(f"every one of the {d.n_rows} rows has a missing value in {', '.join(d.data_columns)}")
         absmax = first["absmax"]
         nz = absmax > 0
         if np.any((absmax[nz] > 1e50) | (absmax[nz] < 1e-50)):

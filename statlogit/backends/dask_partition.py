@@ -19,9 +19,22 @@ def _response_codes(raw: pd.Series, spec: PartitionSpec) -> np.ndarray:
     return (raw == spec.event).to_numpy(dtype=bool).astype(float)
 
 
-def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool = False):
+def _check_levels(raw: pd.Series, spec: PartitionSpec) -> None:
+    from ..exceptions import ResponseError
+
+    vals = raw.to_numpy(dtype=float)
+    bad = vals[(vals != float(spec.levels[0])) & (vals != float(spec.levels[1]))]
+    if bad.size:
+        raise ResponseError(
+            f"response {spec.lhs_code!r} has values other than {spec.levels[0]} and {spec.levels[1]} "
+            f"({', '.join(f'{v:g}' for v in np.unique(bad)[:3])}); logistic regression needs a two-level outcome"
+        )
+
+
+def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool = False, check: bool = False):
     """``(X, y)`` of the complete rows of one partition, as the in-memory design builds them
-    (and their index labels when ``return_index``)."""
+    (and their index labels when ``return_index``). ``check``: verify that every response value
+    is one of the two levels (when the first pass did not see them all)."""
     import patsy
 
     info = design_info(spec)
@@ -63,6 +76,8 @@ def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool
         rows[Xdf.index.to_numpy()] = True
         X = Xdf.to_numpy(dtype=float)[keep[rows]]
         keep &= rows
+    if check and not spec.response_checked:
+        _check_levels(raw_y[keep], spec)
     y = _response_codes(raw_y[keep], spec)
     if return_index:
         return X, y, part.index[keep]

@@ -10,8 +10,9 @@ the coefficients returned, with the information computed there) as
 :mod:`statlogit.solvers.newton`. A pass either completes on every partition or raises: a
 fit is never summed over part of the data.
 
-Start: the fit on the first pass's random sample of complete rows (``SAMPLE_ROWS``), so a
-converged fit usually takes three or four passes.
+Start: the fit on the first pass's random sample of complete rows (1 in 25, between 50,000
+rows and 200 MB; see :mod:`statlogit.backends.dask_design`), so a converged fit usually takes
+three or four passes.
 
 Engine (:class:`Engine`): ``client=`` any ``dask.distributed`` Client (a remote scheduler
 too); else ``processes=True`` starts a ``LocalCluster`` for each computation and closes it

@@ -3,7 +3,8 @@
 When every formula column is numeric and the response is a plain 0/1 column, the first pass
 has no factor levels to learn. The files' footers then give the row count and the
 response's range (0 to 1 in every row group's statistics), and the random sample of complete
-rows that starts Newton is drawn from a few files (``SAMPLE_FILES``) instead of all of them.
+rows that starts Newton is drawn from a few files (``SAMPLE_FILES``) instead of all of them
+(the same number of rows: a larger share of each).
 What the footers cannot tell is checked on the first Newton pass, which reads every row
 anyway: the rows used (complete cases) are counted there, a response value other than 0 or
 1 is an error naming the file, and so is a non-finite predictor. Anything else (a text or
@@ -25,7 +26,7 @@ def footer_facts(source, spec, compute, event, missing: str) -> dict | None:
     import dask
     import pyarrow.parquet as pq
 
-    from .dask_design import SAMPLE_ROWS, combine_scans, scan
+    from .dask_design import combine_scans, sample_limits, scan
 
     meta = source.frame._meta
     if source.kind != "parquet" or event is not None or missing != "drop" or spec.lhs_code not in meta.columns:
@@ -54,7 +55,7 @@ def footer_facts(source, spec, compute, event, missing: str) -> dict | None:
     chosen = np.sort(np.random.default_rng(20240601).choice(nparts, size=min(SAMPLE_FILES, nparts), replace=False))
     parts = source.frame.to_delayed()
     spec_d = dask.delayed(spec, pure=True)
-    per_file = -(-SAMPLE_ROWS // len(chosen))
+    per_file = sample_limits(nparts, len(meta.columns), len(chosen) / nparts)  # as many rows as from all files
     tasks = [dask.delayed(scan, pure=True)(parts[i], spec_d, source.labels[i], int(i), per_file) for i in chosen]
     sample = compute(dask.delayed(combine_scans, pure=True)(tasks), "the starting sample")
     return {"n_rows": n_rows, "n_keep": n_rows, "levels": {}, "orders": {}, "dtypes": {}, "sample": sample["sample"],

@@ -222,10 +222,10 @@ def test_check_assumptions_and_report(pima_pair):
         r.report(plots=True)
 
 
-def test_a_level_seen_only_in_a_late_partition(birth):
+def test_a_level_seen_only_in_a_late_partition(birth, client):
     df = birth.sample(frac=1.0, random_state=7)  # birthwt is sorted by the outcome
     df.loc[df.index[-30:], "race"] = "yellow"  # only in the last partition
-    r = sl.logit(FORMULA, dd.from_pandas(df, npartitions=4))
+    r = sl.logit(FORMULA, dd.from_pandas(df, npartitions=4), client=client)
     m = sl.logit(FORMULA, df)
     assert "race[T.yellow]" in r.names
     assert_same_fit(r, m)
@@ -234,35 +234,35 @@ def test_a_level_seen_only_in_a_late_partition(birth):
 # ------------------------------------------------------------------------------ faults
 
 
-def test_empty_glob_names_the_pattern(tmp_path):
+def test_empty_glob_names_the_pattern(tmp_path, client):
     with pytest.raises(DataError, match=r"no files match .*nothing\*\.parquet"):
-        sl.logit(FORMULA, str(tmp_path / "nothing*.parquet"))
+        sl.logit(FORMULA, str(tmp_path / "nothing*.parquet"), client=client)
 
 
-def test_differing_parquet_schemas_name_the_file(birth, tmp_path):
+def test_differing_parquet_schemas_name_the_file(birth, tmp_path, client):
     birth.iloc[:90].to_parquet(tmp_path / "a.parquet")
     bad = birth.iloc[90:].assign(age=birth["age"].iloc[90:].astype(str))
     bad.to_parquet(tmp_path / "b.parquet")
     with pytest.raises(DataError, match=r"b\.parquet.*column 'age' has type (large_)?string, but int64 in .*a\.parquet"):
-        sl.logit(FORMULA, str(tmp_path / "*.parquet"))
+        sl.logit(FORMULA, str(tmp_path / "*.parquet"), client=client)
 
 
-def test_formula_column_missing_from_a_file(birth, tmp_path):
+def test_formula_column_missing_from_a_file(birth, tmp_path, client):
     birth.iloc[:90].to_parquet(tmp_path / "a.parquet")
     birth.iloc[90:].drop(columns="smoke").to_parquet(tmp_path / "b.parquet")
     with pytest.raises(DataError, match=r"b\.parquet.* lacks the formula column 'smoke'"):
-        sl.logit(FORMULA, str(tmp_path / "*.parquet"))
+        sl.logit(FORMULA, str(tmp_path / "*.parquet"), client=client)
     birth.iloc[:90].to_csv(tmp_path / "a.csv", index=False)
     birth.iloc[90:].drop(columns="smoke").to_csv(tmp_path / "b.csv", index=False)
     with pytest.raises(DataError, match=r"b\.csv.* lacks the formula column"):
-        sl.logit(FORMULA, str(tmp_path / "*.csv"))
+        sl.logit(FORMULA, str(tmp_path / "*.csv"), client=client)
 
 
-def test_csv_files_with_differing_types_name_the_file(birth, tmp_path):
+def test_csv_files_with_differing_types_name_the_file(birth, tmp_path, client):
     birth.iloc[:90].to_csv(tmp_path / "a.csv", index=False)
     birth.iloc[90:].assign(lwt="heavy").to_csv(tmp_path / "b.csv", index=False)
     with pytest.raises(DataError, match=r"b\.csv: column 'lwt' has type (object|string|str), but float64 in .*a\.csv"):
-        sl.logit(FORMULA, str(tmp_path / "*.csv"))
+        sl.logit(FORMULA, str(tmp_path / "*.csv"), client=client)
 
 
 def _flaky_partition(i, frame, counter_dir, fail_at):
@@ -277,12 +277,19 @@ def _flaky_partition(i, frame, counter_dir, fail_at):
     return frame.iloc[bounds[i]:bounds[i + 1]]
 
 
-def test_partition_failing_mid_fit_raises_and_returns_nothing(birth, tmp_path):
+@pytest.mark.parametrize("on_cluster", [False, True])
+def test_partition_failing_mid_fit_raises_and_returns_nothing(birth, tmp_path, client, on_cluster):
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
     ddf = dd.from_map(_flaky_partition, range(4), args=(birth, str(tmp_path), 3), meta=birth.iloc[:0],
                       enforce_metadata=False)
     # Read 1 is the first pass, read 2 the first Newton pass: read 3 fails mid-fit.
-    with pytest.raises(DistributedError, match=r"Newton pass failed.*OSError: the disk holding partition 2"):
-        sl.logit(FORMULA, ddf)
+    try:
+        with pytest.raises(DistributedError, match=r"Newton pass failed.*OSError: the disk holding partition 2"):
+            sl.logit(FORMULA, ddf, client=client if on_cluster else None)
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 
 
 def _dying_partition(i, frame):

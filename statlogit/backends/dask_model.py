@@ -54,9 +54,14 @@ class DaskLogit:
             from .cupy import require_gpu
 
             require_gpu()
+        from .dask_fit import release_buffers
+
         opts = make_options(method=method, **options)
-        with self.engine.session():
-            return self._fit(opts, device)
+        try:
+            with self.engine.session():
+                return self._fit(opts, device)
+        finally:
+            release_buffers()
 
     def _fit(self, opts, device: str):
         from .dask_results import DaskLogitResults

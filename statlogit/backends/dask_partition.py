@@ -31,10 +31,12 @@ def _check_levels(raw: pd.Series, spec: PartitionSpec) -> None:
         )
 
 
-def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool = False, check: bool = False):
+def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool = False, check: bool = False,
+                     out=None):
     """``(X, y)`` of the complete rows of one partition, as the in-memory design builds them
     (and their index labels when ``return_index``). ``check``: verify that every response value
-    is one of the two levels (when the first pass did not see them all)."""
+    is one of the two levels (when the first pass did not see them all). ``out(n, p)``: where
+    to put X (a reused buffer; the caller must be done with X before the next call)."""
     import patsy
 
     info = design_info(spec)
@@ -49,7 +51,7 @@ def partition_design(part: pd.DataFrame, spec: PartitionSpec, return_index: bool
         n = int(keep.sum())
         # Column-major: each column is one contiguous copy (about 2.5x faster than filling a
         # row-major X column by column); the kernel takes either layout.
-        X = np.empty((n, len(info.column_names)), order="F")
+        X = np.empty((n, len(info.column_names)), order="F") if out is None else out(n, len(info.column_names))
         all_rows = n == len(frame)
         for term, sl in info.term_slices.items():
             if not term.factors:

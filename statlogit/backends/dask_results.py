@@ -27,8 +27,13 @@ def _in_session(method):
 
     @wraps(method)
     def run(self, *args, **kwargs):
-        with self.model.engine.session():
-            return method(self, *args, **kwargs)
+        from .dask_fit import release_buffers
+
+        try:
+            with self.model.engine.session():
+                return method(self, *args, **kwargs)
+        finally:
+            release_buffers()
 
     return run
 

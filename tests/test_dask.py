@@ -327,6 +327,20 @@ def test_options_not_available_on_dask(birth):
         sl.logit(FORMULA, ddf).fittedvalues.compute() if False else sl.logit(FORMULA, ddf)._fitted  # noqa: B018
 
 
+def test_inference_not_streamed_is_a_clear_error(birth, birth_mem):
+    ddf = dd.from_pandas(birth, npartitions=2)
+    with pytest.raises(OptionError, match="cov_type='HC1' is not available on Dask"):
+        sl.logit(FORMULA, ddf, cov_type="HC1")
+    r = sl.logit(FORMULA, ddf)
+    with pytest.raises(OptionError, match="not available for a Dask fit"):
+        r.with_cov("HC0")
+    with pytest.raises(OptionError, match="use anova\\(test='wald'\\)"):
+        r.anova()
+    assert_rel(r.anova(test="wald"), birth_mem.anova(test="wald"), rtol=1e-7)
+    with pytest.raises(OptionError, match="marginal effects"):
+        r.marginal_effects()
+
+
 def test_transforms_and_caller_functions_on_workers(birth, client):
     def kg(pounds):
         return pounds * 0.4536

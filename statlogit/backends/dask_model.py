@@ -56,6 +56,9 @@ class DaskLogit:
             require_gpu()
         from .dask_fit import release_buffers
 
+        if options.get("cov_type", "nonrobust") != "nonrobust":
+            raise OptionError(f"cov_type={options['cov_type']!r} is not available on Dask data yet; standard "
+                              "errors there are model-based (fit an in-memory sample for robust ones)")
         opts = make_options(method=method, **options)
         try:
             with self.engine.session():

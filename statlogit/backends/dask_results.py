@@ -123,6 +123,30 @@ class DaskLogitResults(LogitResults):
         self._require_mle("profile-likelihood intervals")
         return profile_intervals(self, alpha, z, progress)
 
+    # ------------------------------------------------------------ inference not streamed yet
+    def with_cov(self, cov_type: str, groups=None):
+        """Only the model-based covariance on Dask (a sandwich needs a pass of per-row scores,
+        not implemented yet)."""
+        if cov_type == "nonrobust" and groups is None:
+            return self
+        raise OptionError(f"cov_type={cov_type!r} is not available for a Dask fit yet; its standard errors are "
+                          "model-based (fit an in-memory sample for robust ones)")
+
+    def anova(self, type: int = 2, test: str = "lr") -> pd.DataFrame:  # noqa: A002 (car's name)
+        """Term tests; on Dask only ``test="wald"`` (LR tests would refit every term on the partitions)."""
+        if test != "wald":
+            raise OptionError(f"anova(test={test!r}) refits the model without each term, not available on Dask "
+                              "yet; use anova(test='wald')")
+        return super().anova(type=type, test=test)
+
+    def drop1(self) -> pd.DataFrame:
+        raise OptionError("drop1() refits the model without each term, not available on Dask yet; use "
+                          "anova(test='wald')")
+
+    def marginal_effects(self, *args, **kwargs):
+        raise OptionError("marginal effects average over every row and are not available on Dask yet; compute "
+                          "them on an in-memory sample")
+
     # ------------------------------------------------------------ diagnostics
     @_in_session
     def vif(self, basis: str = "design", exclude=()) -> pd.DataFrame:

@@ -10,9 +10,8 @@ the coefficients returned, with the information computed there) as
 :mod:`statlogit.solvers.newton`. A pass either completes on every partition or raises: a
 fit is never summed over part of the data.
 
-Start: the fit on the first pass's random sample of complete rows (1 in 25, between 50,000
-rows and 200 MB; see :mod:`statlogit.backends.dask_design`), so a converged fit usually takes
-three or four passes.
+Start: the fit on the first pass's random sample of complete rows (at least 50,000; see
+:mod:`statlogit.backends.dask_design`), so a converged fit usually takes four passes.
 
 Engine (:class:`Engine`): ``client=`` any ``dask.distributed`` Client (a remote scheduler
 too); else ``processes=True`` starts a ``LocalCluster`` for each computation and closes it
@@ -96,6 +95,7 @@ class PassOptions:
     need_hessian: bool = True
     fixed: tuple[int, float] | None = None  # (column, value): profile refits
     extra: tuple[tuple[int, float], ...] = ()  # (column, shift): Box-Tidwell x*ln(x) columns
+    extremes: bool = True  # count rows with |logit| > 25 (a pass over X for eta)
     device: str = "cpu"
     facts: bool = False  # also each column's largest |value| (once per fit: a pass over X)
 
@@ -156,9 +156,12 @@ def partition_pieces(part, spec, label: str, beta: np.ndarray, opts: PassOptions
             ll, g, H = loglik_score_information_gpu(X, y, beta, offset, opts.need_hessian)
         else:
             ll, g, H = loglik_score_information(X, y, beta, offset, None, opts.need_hessian)
-        eta = X @ beta if offset is None else X @ beta + offset
+        extreme = -1
+        if opts.extremes:
+            eta = X @ beta if offset is None else X @ beta + offset
+            extreme = int(np.count_nonzero(np.abs(eta) > ETA_LIMIT))
         return {"finite": True, "ll": ll, "g": g, "H": H, "n": len(y), "events": float(y.sum()),
-                "absmax": absmax, "extreme": int(np.count_nonzero(np.abs(eta) > ETA_LIMIT))}
+                "absmax": absmax, "extreme": extreme}
     except StatlogitError as exc:
         raise type(exc)(f"{label}: {exc}") from exc
     except Exception as exc:
@@ -177,7 +180,7 @@ def add_pieces(parts: list[dict]) -> dict:
         out["n"] += s["n"]
         out["events"] += s["events"]
         out["absmax"] = np.maximum(out["absmax"], s["absmax"])
-        out["extreme"] += s["extreme"]
+        out["extreme"] = -1 if min(out["extreme"], s["extreme"]) < 0 else out["extreme"] + s["extreme"]
     return out
 
 
@@ -200,13 +203,15 @@ def one_pass(design, engine: Engine, beta: np.ndarray, opts: PassOptions, what: 
     return out
 
 
-def newton_dask(passer, beta: np.ndarray, *, tol: float = 1e-8, max_iter: int = 100, notes=()) -> tuple[Fit, dict]:
+def newton_dask(passer, beta: np.ndarray, *, tol: float = 1e-8, max_iter: int = 100, notes=(),
+                history: list | None = None) -> tuple[Fit, dict]:
     """Newton-Raphson with step-halving where ``passer(beta)`` gives one pass's sums.
 
     The same phases and rule as :func:`statlogit.solvers.newton.fit_newton`. Returns the
-    Fit and the last pass's sums (counts, extremes).
+    Fit and the last pass's sums (counts, extremes). ``history`` (filled as it goes) lets the
+    passer see the decrements so far.
     """
-    history: list[dict] = []
+    history = [] if history is None else history
     cur = passer(beta)
     n_iter = 0
     step_size = np.nan

@@ -37,6 +37,7 @@ class DaskSource:
     frame: object
     labels: tuple[str, ...]
     kind: str  # "dask", "parquet" or "csv"
+    footers: tuple = ()  # Parquet file metadata, one per file
 
 
 def formula_columns(formula: str, columns) -> list[str]:
@@ -99,10 +100,11 @@ def _numeric(t) -> bool:
 def _parquet_columns(files: list[str], formula: str) -> tuple[list[str], pd.DataFrame]:
     import pyarrow.parquet as pq
 
-    schemas = []
+    schemas, footers = [], []
     for f in files:
         try:
-            schemas.append(pq.read_schema(f))
+            footers.append(pq.read_metadata(f))
+            schemas.append(footers[-1].schema.to_arrow_schema())
         except Exception as exc:
             raise DataError(f"could not read the schema of Parquet file {f!r}: {exc}") from exc
     first = schemas[0]
@@ -118,7 +120,7 @@ def _parquet_columns(files: list[str], formula: str) -> tuple[list[str], pd.Data
                     "must share one schema (cast the column to one type when writing them)"
                 )
     meta = first.empty_table().select(cols).to_pandas() if cols else pd.DataFrame()
-    return cols, meta
+    return cols, meta, footers
 
 
 def open_source(data, formula: str) -> DaskSource:
@@ -132,9 +134,10 @@ def open_source(data, formula: str) -> DaskSource:
     files = _expand(data)
     kind = _kind(files)
     if kind == "parquet":
-        cols, meta = _parquet_columns(files, formula)
+        cols, meta, footers = _parquet_columns(files, formula)
         frame = dd.from_map(read_parquet_file, files, args=(cols,), meta=meta, label="statlogit-parquet",
                             enforce_metadata=False)
+        return DaskSource(frame, tuple(files), kind, tuple(footers))
     else:
         try:
             header = pd.read_csv(files[0], nrows=200, sep="\t" if files[0].lower().endswith(".tsv") else ",")

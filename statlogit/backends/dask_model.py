@@ -74,15 +74,20 @@ class DaskLogit:
         from ..solvers.newton import SingularInformation
 
         first: dict = {}
+        history: list[dict] = []
 
-        def passer(beta):  # the first pass also checks every column (finite; extremes)
-            out = one_pass(d, self.engine, beta, PassOptions(device=device, facts=not first), "a Newton pass")
+        def passer(beta):
+            # The first pass also checks every column (finite; extremes). Rows with |logit| > 25
+            # are counted once the steps are small (the returned coefficients' pass is one of those).
+            near = not history or history[-1]["decrement"] < 0.1
+            out = one_pass(d, self.engine, beta, PassOptions(device=device, facts=not first, extremes=near),
+                           "a Newton pass")
             first.setdefault("absmax", out["absmax"])
             return out
 
         try:
             fit, last = newton_dask(passer, beta0, tol=opts.tol_, max_iter=opts.max_iter_,
-                                    notes=(note,) if note else ())
+                                    notes=(note,) if note else (), history=history)
         except SingularInformation as exc:
             raise _rank_error(d) from exc
         if last["n"] == 0:
@@ -111,7 +116,7 @@ def _symptoms(fit, last, absmax) -> list[str]:
     out = []
     if not fit.converged:
         out.append(f"the fit did not converge ({fit.message})")
-    if last["extreme"]:
+    if last["extreme"] > 0:
         out.append(f"{last['extreme']} fitted probabilities numerically 0 or 1 (|logit| > 25)")
     H = fit.information
     s = np.sqrt(np.clip(np.diag(H), 0, None))

@@ -131,4 +131,6 @@ def fit_on_device(model, method: str, device: str, options: dict):
     except SingularInformation as exc:
         raise rank_deficiency_error(d) from exc
     fit = _after_fit(model, fit, opts)
-    return LogitResults(model, fit, opts)
+    res = LogitResults(model, fit, opts)
+    res._check_cov()
+    return res

@@ -113,6 +113,13 @@ def _as_frame(data) -> pd.DataFrame:
             return pd.DataFrame(data)
         except ValueError as exc:
             raise DataError(f"could not build a table from the dict of columns: {exc}") from exc
+    from .backends.dask_io import is_dask_data
+
+    if is_dask_data(data):
+        raise DataError(
+            f"Dask data ({type(data).__name__}: a dask DataFrame or a path/glob of files) is taken by sl.logit "
+            "and its results only; here pass a pandas DataFrame (ddf.compute() if it fits in memory)"
+        )
     raise DataError(
         f"data must be a pandas DataFrame or a dict of columns, not {type(data).__name__}"
     )

@@ -497,3 +497,12 @@ def test_numeric_parquet_first_pass_from_the_footers(pima, tmp_path):
     df.iloc[600:].assign(y=np.where(np.arange(168) == 5, 0.5, df["y"].iloc[600:])).to_parquet(tmp_path / "p2.parquet")
     with pytest.raises(ResponseError, match=r"p2\.parquet: response 'y' has values other than 0 and 1 \(0\.5\)"):
         sl.logit(f, str(tmp_path / "p*.parquet"))
+
+
+def test_multiclass_models_refuse_dask_data_clearly(birth):
+    with pytest.raises(DataError, match="Dask data .* is taken by sl.logit and its results only"):
+        sl.mlogit("race ~ age + lwt", dd.from_pandas(birth, npartitions=2))
+    with pytest.raises(DataError, match="Dask data .* is taken by sl.logit"):
+        sl.ologit("race ~ age", "nothing/*.parquet")
+    with pytest.raises(DataError, match="Dask data"):
+        sl.logit(FORMULA, birth.dropna()).predict(dd.from_pandas(birth.dropna(), npartitions=2))

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .columns import check_finite, column_extremes, copy_with_intercept
+from .columns import check_finite, column_extremes
 from .design import Design, TermInfo
 from .exceptions import DataError
 from .response import code_response
@@ -19,6 +19,9 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
 
     An intercept column named ``Intercept`` is put first unless ``intercept=False``.
     ``coder`` codes the response of another model family (see ``design_from_formula``).
+    A float64 X (C or Fortran order) that needs no row dropped is not copied: the design
+    keeps a read-only view of it as ``predictors`` and the intercept stays implicit until a
+    consumer reads ``design.X``. So changing X after the fit changes what later methods see.
     """
     if isinstance(X, pd.DataFrame):
         if X.columns.duplicated().any():
@@ -65,13 +68,8 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         raise DataError(f"y has {len(ys)} rows but X has {Xa.shape[0]}")
     if Xa.shape[0] == 0:
         raise DataError("data has 0 rows")
-    # Column extremes (NaN shows up in them, and so do inf and constants). With an intercept
-    # they come from the one blocked copy that also writes the intercept column.
-    prefilled = None
-    if intercept:
-        prefilled, cmax, cmin = copy_with_intercept(Xa)
-    else:
-        cmax, cmin = column_extremes(Xa)
+    # Column extremes (NaN shows up in them, and so do inf and constants): one read of X.
+    cmax, cmin = column_extremes(Xa)
     if np.isnan(cmax).any() or np.isnan(cmin).any():
         row_ok = ~np.isnan(Xa).any(axis=1)
     else:
@@ -92,7 +90,6 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
     else:
         yv, levels, rule = coder(ys if all_rows else ys[keep].reset_index(drop=True), name)
         ev = non_ev = None
-    n_keep = int(keep.sum())
     rows = Xa if all_rows else Xa[keep]
     if not row_ok.all():
         cmax, cmin = column_extremes(rows)
@@ -100,25 +97,24 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
     const = np.flatnonzero((cmax == cmin) & (cmax != 0))
     icpt = None
     added = False
+    predictors = None
     if len(const):
         # X brings its own constant (sm.add_constant habit): that column is the intercept,
         # and no second one is added.
-        Xa = np.ascontiguousarray(rows)
+        Xa = rows
         icpt = int(const[0])
     elif intercept:
-        if prefilled is not None and all_rows:
-            Xa = prefilled
-        else:
-            Xa = np.empty((n_keep, Xa.shape[1] + 1))
-            Xa[:, 0] = 1.0
-            Xa[:, 1:] = rows
+        # The intercept stays implicit: no copy of X (Design builds [1, X] if asked for it).
+        predictors = rows.view()
+        predictors.flags.writeable = False
+        Xa = None
         names = ["Intercept"] + names
         absmax = np.r_[1.0, absmax]
         icpt = 0
         added = True
     else:
-        Xa = np.ascontiguousarray(rows)
-    if Xa.shape[1] == 0:
+        Xa = rows
+    if not names:
         raise DataError("X has no columns and intercept=False; nothing to estimate")
     check_finite(absmax, names)
     terms = [
@@ -141,4 +137,5 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         intercept_added=added,
         row_positions=np.flatnonzero(keep),
         levels=levels,
+        predictors=predictors,
     )

@@ -43,27 +43,14 @@ def column_extremes(X: np.ndarray, step: int = 8192) -> tuple[np.ndarray, np.nda
     return cmax, cmin
 
 
-def copy_with_intercept(X: np.ndarray, step: int = 8192):
-    """``[1, X]`` as a new C-ordered array, and X's column max and min, in one pass of X.
-
-    Each row block is reduced while it is still in cache, so the extremes cost no extra read.
-    """
+def with_intercept(X: np.ndarray, step: int = 8192) -> np.ndarray:
+    """``[1, X]`` as a new C-ordered array (copied in row blocks that stay in cache)."""
     n, p = X.shape
     out = np.empty((n, p + 1))
     out[:, 0] = 1.0
-    if not X.flags.c_contiguous:
-        out[:, 1:] = X
-        cmax, cmin = column_extremes(out[:, 1:])
-        return out, cmax, cmin
-    cmax = np.full(p, -np.inf)
-    cmin = np.full(p, np.inf)
-    with np.errstate(invalid="ignore"):
-        for s in range(0, n, step):
-            block = X[s : s + step]
-            out[s : s + step, 1:] = block
-            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
-            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
-    return out, cmax, cmin
+    for s in range(0, n, step):
+        out[s : s + step, 1:] = X[s : s + step]
+    return out
 
 
 def check_finite(absmax: np.ndarray, names) -> None:

@@ -68,20 +68,59 @@ class Design:
     #: Response levels in code order (y holds codes 0..K-1) for the multiclass families; None
     #: for the binary logit (whose y is 0/1 with ``event``/``non_event``).
     levels: tuple | None = None
+    #: Array interface without a copy: the caller's predictor matrix (read-only view), when
+    #: statlogit adds the intercept itself. Then ``X`` may be passed as None: it is built
+    #: (``[1, predictors]``) only when a consumer first reads ``design.X``, while the fit
+    #: reads ``predictors`` in place (see :meth:`implicit_intercept`).
+    predictors: np.ndarray | None = None
 
     def __post_init__(self):
-        if self.X.shape[0] != self.y.shape[0] or len(self.row_labels) != self.y.shape[0]:
+        if self.X is None:
+            if self.predictors is None or not self.intercept_added:
+                raise DataError("internal error: a design without X needs predictors; please report this")
+            object.__delattr__(self, "X")  # built on first use by __getattr__
+        rows = (self.X if "X" in self.__dict__ else self.predictors).shape[0]
+        if rows != self.y.shape[0] or len(self.row_labels) != self.y.shape[0]:
             raise DataError(
-                f"internal error: design has {self.X.shape[0]} rows, response {self.y.shape[0]}, "
+                f"internal error: design has {rows} rows, response {self.y.shape[0]}, "
                 f"labels {len(self.row_labels)}; please report this"
             )
         if self.column_absmax is None:  # builders pass it (they get it for free); others pay one pass
             cmax, cmin = column_extremes(self.X)
             object.__setattr__(self, "column_absmax", np.maximum(cmax, -cmin))
 
+    def __getattr__(self, name: str):
+        # Only reached when ``X`` has not been built yet (normal lookup failed).
+        if name == "X" and self.__dict__.get("predictors") is not None:
+            from .columns import with_intercept
+
+            full = with_intercept(self.predictors)
+            object.__setattr__(self, "X", full)
+            return full
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def implicit_intercept(self) -> bool:
+        """True while ``X`` is the caller's predictors plus an intercept not yet materialised:
+        the fit then reads ``predictors`` in place (no copy of the caller's X)."""
+        return "X" not in self.__dict__
+
+    @property
+    def n_columns(self) -> int:
+        """Columns of ``X`` (the intercept included), without building ``X``."""
+        return len(self.column_names)
+
+    def linear_predictor(self, beta: np.ndarray) -> np.ndarray:
+        """``X @ beta`` without building ``X`` (one read of the predictors)."""
+        if self.implicit_intercept:
+            eta = self.predictors @ beta[1:]
+            eta += beta[0]
+            return eta
+        return self.X @ beta
+
     @property
     def nobs(self) -> int:
-        return int(self.X.shape[0])
+        return int(self.y.shape[0])
 
     @property
     def n_dropped(self) -> int:

@@ -13,8 +13,9 @@ and returns pieces that are summed over blocks, which is what a partitioned back
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
-from scipy.linalg.blas import dsyrk
 
 #: Rows per block: 8192 x 21 doubles (1.4 MB) stays in cache between the product
 #: X_b @ beta, the score X_b' r and the weighted cross-product.
@@ -34,13 +35,41 @@ def log_likelihood_terms(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _block_pieces(X_b, y_b, beta, off_b, wt_b, need_hessian, buf):
-    eta = X_b @ beta
+class Pass(NamedTuple):
+    """What one pass over X gives at ``beta``.
+
+    ``n_extreme`` counts rows with ``|eta| > EXTREME_ETA`` (fitted probability numerically 0
+    or 1), a symptom of separation that the fit's last pass measures for free.
+    """
+
+    loglik: float
+    score: np.ndarray
+    information: np.ndarray | None
+    n_extreme: int
+
+
+#: |eta| beyond which a fitted probability is numerically 0 or 1 (p < 1.4e-11); the same
+#: limit as :data:`statlogit.diagnostics.separation.ETA_LIMIT`.
+EXTREME_ETA = 25.0
+
+
+def _block_pieces(X_b, y_b, beta, off_b, wt_b, buf, grad, hess, implicit):
+    """Add one row block's score (and information, when ``hess`` is given) into ``grad``
+    and ``hess``; return its log-likelihood and its count of extreme rows.
+
+    ``implicit``: X_b lacks the intercept column, whose coefficient is ``beta[0]``.
+    """
+    if implicit:
+        eta = X_b @ beta[1:]
+        eta += beta[0]
+    else:
+        eta = X_b @ beta
     if off_b is not None:
         eta += off_b
     # One exp serves both the probability and the log-likelihood:
     # e = exp(-|eta|); mu = 1/(1+e) or e/(1+e); softplus(eta) = max(eta, 0) + log1p(e).
     e = np.abs(eta)
+    n_extreme = int(np.count_nonzero(e > EXTREME_ETA)) if hess is not None else 0
     np.negative(e, out=e)
     np.exp(e, out=e)
     inv = e + 1.0
@@ -56,24 +85,81 @@ def _block_pieces(X_b, y_b, beta, off_b, wt_b, need_hessian, buf):
         # |eta| near the double limit: y*eta - max(eta, 0) can form inf - inf; branch form.
         terms = log_likelihood_terms(eta, y_b)
         ll = float((terms if wt_b is None else terms * wt_b).sum())
-    resid = y_b - mu
+    resid = np.subtract(y_b, mu, out=mu)
+    if wt_b is not None:
+        resid *= wt_b
+    if implicit:
+        grad[0] += resid.sum()
+        grad[1:] += X_b.T @ resid
+    else:
+        grad += X_b.T @ resid
+    if hess is None:
+        return ll, 0
     var = e  # reuse: mu (1 - mu) = e / (1 + e)^2, without cancellation
     var *= inv
     var *= inv
     if wt_b is not None:
-        resid *= wt_b
         var *= wt_b
-    grad = X_b.T @ resid
-    if not need_hessian:
-        return ll, grad, None
     np.sqrt(var, out=var)
     Xs = buf[: X_b.shape[0]]
     # Multiplying the transposed views runs the inner loop along the rows (long), not
     # along the p columns: about 1.6x faster than X_b * sw[:, None].
     np.multiply(X_b.T, var, out=Xs.T)
-    # dsyrk on the C-ordered block: Xs is (m, p) row-major == (p, m) column-major,
-    # so trans=0 gives Xs' Xs (upper triangle only) without copying.
-    return ll, grad, Xs
+    # numpy computes ``A.T @ A`` by a symmetric rank-k update (syrk) and fills both triangles.
+    if implicit:
+        hess[1:, 1:] += Xs.T @ Xs
+        # The intercept's row of X'WX: sum(w) and the column sums of W X.
+        edge = Xs.T @ var
+        hess[0, 1:] += edge
+        hess[1:, 0] += edge
+        hess[0, 0] += var @ var
+    else:
+        hess += Xs.T @ Xs
+    return ll, n_extreme
+
+
+def logit_pass(
+    X: np.ndarray,
+    y: np.ndarray,
+    beta: np.ndarray,
+    offset: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    need_hessian: bool = True,
+    block_rows: int = BLOCK_ROWS,
+    implicit_intercept: bool = False,
+) -> Pass:
+    """One pass over ``X`` in row blocks: log-likelihood, score, information, extreme rows.
+
+    With ``implicit_intercept`` X holds the predictors only and ``beta[0]`` is the
+    intercept: ``eta = beta[0] + X beta[1:]``; the intercept's entries of the score and the
+    information are ``sum(r)``, ``sum(w)`` and the column sums of ``W X``, so the caller's X
+    is read as it is, never copied. C- and Fortran-ordered X are both read in place.
+    """
+    n, k = X.shape
+    p = k + 1 if implicit_intercept else k
+    ll = 0.0
+    grad = np.zeros(p)
+    hess = np.zeros((p, p)) if need_hessian else None
+    n_extreme = 0
+    block_rows = max(1, min(block_rows, n))
+    buf = np.empty((block_rows, k)) if need_hessian else None
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        sl = slice(start, stop)
+        b_ll, b_ext = _block_pieces(
+            X[sl],
+            y[sl],
+            beta,
+            None if offset is None else offset[sl],
+            None if weights is None else weights[sl],
+            buf,
+            grad,
+            hess,
+            implicit_intercept,
+        )
+        ll += b_ll
+        n_extreme += b_ext
+    return Pass(ll, grad, hess, n_extreme)
 
 
 def loglik_score_information(
@@ -84,37 +170,15 @@ def loglik_score_information(
     weights: np.ndarray | None = None,
     need_hessian: bool = True,
     block_rows: int = BLOCK_ROWS,
+    implicit_intercept: bool = False,
 ) -> tuple[float, np.ndarray, np.ndarray | None]:
     """One pass over ``X`` in row blocks: log-likelihood, score and information.
 
     Returns ``(loglik, score, information)``; ``information`` (X'WX, symmetric) is
-    ``None`` when ``need_hessian`` is False.
+    ``None`` when ``need_hessian`` is False. See :func:`logit_pass`.
     """
-    n, p = X.shape
-    ll = 0.0
-    grad = np.zeros(p)
-    hess = np.zeros((p, p), order="F") if need_hessian else None
-    block_rows = max(1, min(block_rows, n))
-    buf = np.empty((block_rows, p)) if need_hessian else None
-    for start in range(0, n, block_rows):
-        stop = min(start + block_rows, n)
-        sl = slice(start, stop)
-        b_ll, b_grad, Xs = _block_pieces(
-            X[sl],
-            y[sl],
-            beta,
-            None if offset is None else offset[sl],
-            None if weights is None else weights[sl],
-            need_hessian,
-            buf,
-        )
-        ll += b_ll
-        grad += b_grad
-        if need_hessian:
-            hess = dsyrk(1.0, Xs.T, beta=1.0, c=hess, trans=0, lower=0, overwrite_c=1)
-    if need_hessian:
-        hess = np.triu(hess) + np.triu(hess, 1).T
-    return ll, grad, hess
+    out = logit_pass(X, y, beta, offset, weights, need_hessian, block_rows, implicit_intercept)
+    return out.loglik, out.score, out.information
 
 
 def log_likelihood(

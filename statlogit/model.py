@@ -104,25 +104,31 @@ class Logit:
 
         scale = extreme_column_scale(self.design)
         if scale is None:
-            return self._solve(self.design.X, opts)
+            return self._solve(None, opts)
         fit = self._solve(self.design.X / scale, opts)
         return replace(fit, params=fit.params / scale, column_scale=scale)
 
-    def _solve(self, X: np.ndarray, opts: FitOptions):
+    def _solve(self, X: np.ndarray | None, opts: FitOptions):
+        """Run the solver on ``X`` (None: the design's own matrix, read in place)."""
         from .solvers.newton import SingularInformation
 
-        d = replace_X(self.design, X)
+        d = self.design if X is None else replace_X(self.design, X)
         if self.offset is not None and opts.method in ("newton", "firth"):
             # With an offset the start information is not c X'WX, so the solvers cannot check
             # the rank on it; one blocked pass forms X'WX for the up-front check.
             from .solvers.rank import rank_deficient, weighted_gram
 
-            if rank_deficient(weighted_gram(d.X, self.weights)):
+            gram = (weighted_gram(d.predictors, self.weights, implicit_intercept=True)
+                    if d.implicit_intercept else weighted_gram(d.X, self.weights))
+            if rank_deficient(gram):
                 raise rank_deficiency_error(d)
         try:
             if opts.method == "newton":
                 from .solvers.newton import fit_newton
 
+                if d.implicit_intercept:  # the caller's X, without copying it
+                    return fit_newton(d.predictors, d.y, offset=self.offset, weights=self.weights,
+                                      tol=opts.tol_, max_iter=opts.max_iter_, implicit_intercept=True)
                 return fit_newton(d.X, d.y, offset=self.offset, weights=self.weights, tol=opts.tol_,
                                   max_iter=opts.max_iter_, intercept_index=d.intercept_index)
             if opts.method == "gd":
@@ -162,7 +168,9 @@ def extreme_column_scale(design: Design) -> np.ndarray | None:
 def replace_X(design: Design, X: np.ndarray) -> Design:
     from dataclasses import replace
 
-    return design if X is design.X else replace(design, X=X)
+    if not design.implicit_intercept and X is design.X:
+        return design
+    return replace(design, X=X)
 
 
 def _after_fit(model: Logit, fit, opts: FitOptions):
@@ -182,7 +190,7 @@ def _after_fit(model: Logit, fit, opts: FitOptions):
 
     d = model.design
     if opts.method != "firth":
-        signs = symptoms(fit, d.X, model.offset, d.column_absmax)
+        signs = symptoms(fit, d, model.offset, d.column_absmax)
         if opts.method in ("gd", "sgd"):  # their non-convergence is about the step size
             signs = [s for s in signs if not s.startswith("the fit did not converge")]
         if signs:

@@ -302,7 +302,7 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin, ModelResults):
     # ------------------------------------------------------------ prediction
     @cached_property
     def _linear_predictor(self) -> np.ndarray:
-        eta = self.design.X @ self.fit_info.params
+        eta = self.design.linear_predictor(self.fit_info.params)
         if self.model.offset is not None:
             eta = eta + self.model.offset
         return eta

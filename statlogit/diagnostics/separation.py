@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..kernel import EXTREME_ETA
+
 #: |eta| beyond which a fitted probability is numerically 0 or 1 (p < 1.4e-11).
-ETA_LIMIT = 25.0
+ETA_LIMIT = EXTREME_ETA
 #: LP optimum above which separation is declared (entries of the scaled design are <= 1).
 LP_TOL = 1e-7
 
@@ -64,8 +66,12 @@ class SeparationResult:
         return f"<SeparationResult status={self.status!r} predictors={self.predictors}>"
 
 
-def symptoms(fit, X: np.ndarray, offset: np.ndarray | None, column_absmax: np.ndarray) -> list[str]:
-    """Signs in a fit that the MLE may not exist: no convergence, |eta| > 25, huge SEs."""
+def symptoms(fit, X, offset: np.ndarray | None, column_absmax: np.ndarray) -> list[str]:
+    """Signs in a fit that the MLE may not exist: no convergence, |eta| > 25, huge SEs.
+
+    ``X``: the design matrix, or the :class:`~statlogit.design.Design` (read without building
+    its X). The count of |eta| > 25 comes from the fit when its last pass counted it.
+    """
     out = []
     if fit.method == "firth":
         return out
@@ -75,10 +81,13 @@ def symptoms(fit, X: np.ndarray, offset: np.ndarray | None, column_absmax: np.nd
     if not np.all(np.isfinite(beta)):
         out.append("non-finite coefficients")
         return out
-    eta = X @ np.asarray(fit.params, dtype=float)
-    if offset is not None:
-        eta = eta + offset
-    n_extreme = int(np.count_nonzero(np.abs(eta) > ETA_LIMIT))
+    n_extreme = getattr(fit, "n_extreme", None)
+    if n_extreme is None:
+        b = np.asarray(fit.params, dtype=float)
+        eta = X.linear_predictor(b) if hasattr(X, "linear_predictor") else X @ b
+        if offset is not None:
+            eta = eta + offset
+        n_extreme = int(np.count_nonzero(np.abs(eta) > ETA_LIMIT))
     if n_extreme:
         out.append(f"{n_extreme} fitted probabilities numerically 0 or 1 (|logit| > {ETA_LIMIT:g})")
     H = np.asarray(fit.information, dtype=float)
@@ -185,8 +194,8 @@ def separation_for(res) -> SeparationResult:
     if found is not None:
         return found
     d = res.design
-    signs = symptoms(res.fit_info, d.X, res.model.offset, d.column_absmax)
-    if signs or d.X.size <= ALWAYS_CHECK_CELLS:
+    signs = symptoms(res.fit_info, d, res.model.offset, d.column_absmax)
+    if signs or d.nobs * d.n_columns <= ALWAYS_CHECK_CELLS:
         found = detect_separation(d.X, d.y, list(d.column_names), d.row_labels, d.intercept_index,
                                   res.model.weights, tuple(signs))
     else:

@@ -41,3 +41,6 @@ class Fit:
     #: The exact separation check's finding when it ran at fit time (a
     #: :class:`~statlogit.diagnostics.separation.SeparationResult`), else None.
     separation: object | None = None
+    #: Rows with ``|eta| > 25`` at ``params`` (fitted probability numerically 0 or 1),
+    #: counted by the pass that computed ``information``; None when the solver did not count.
+    n_extreme: int | None = None

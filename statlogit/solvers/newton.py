@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-from ..kernel import loglik_score_information
+from ..kernel import logit_pass
 from .base import Fit
 from .rank import is_plain_start, rank_deficient
 
@@ -76,9 +76,10 @@ def _accepts(ll_new: float, ll_old: float) -> bool:
     return bool(np.isfinite(ll_new) and ll_new >= ll_old - 1e-12 * (1.0 + abs(ll_old)))
 
 
-def _subsample_fit(X, y, offset, weights, beta0, intercept_index):
+def _subsample_fit(X, y, offset, weights, beta0, intercept_index, implicit_intercept=False):
     """Fit on a random subsample; returns (coefficients, information scaled to n rows, m)."""
     n, p = X.shape
+    p += bool(implicit_intercept)
     m = max(SUBSAMPLE_ROWS, 200 * p)
     if m * 4 > n:
         return None
@@ -88,6 +89,7 @@ def _subsample_fit(X, y, offset, weights, beta0, intercept_index):
         sub = fit_newton(
             X[rows], y[rows], offset=None if offset is None else offset[rows], weights=w_sub,
             start=beta0, tol=1e-3, max_iter=25, intercept_index=intercept_index,
+            implicit_intercept=implicit_intercept,
         )
     except SingularInformation:
         return None
@@ -107,6 +109,7 @@ def fit_newton(
     tol: float = 1e-8,
     max_iter: int = 100,
     intercept_index: int | None = None,
+    implicit_intercept: bool = False,
 ) -> Fit:
     """Maximum-likelihood logistic regression by Newton-Raphson with step-halving.
 
@@ -119,8 +122,16 @@ def fit_newton(
         subsample fit described in the module docstring.
     tol : convergence threshold on the Newton decrement ``sqrt(g' H^-1 g)``.
     max_iter : the most iterations (passes over X after the start) taken.
+    implicit_intercept : X holds the predictors only, and coefficient 0 is an intercept
+        that X does not carry (``intercept_index`` must then be 0 or None); the caller's X is
+        read in place, never copied (see :func:`statlogit.kernel.logit_pass`).
     """
     n, p = X.shape
+    if implicit_intercept:
+        if intercept_index not in (None, 0):
+            raise ValueError("implicit_intercept puts the intercept first: intercept_index must be 0")
+        intercept_index = 0
+        p += 1
     history: list[dict] = []
     notes = []
     if start is None:
@@ -129,7 +140,8 @@ def fit_newton(
             ybar = np.average(y, weights=weights)
             if 0.0 < ybar < 1.0:
                 beta[intercept_index] = np.log(ybar / (1.0 - ybar))
-        sub = _subsample_fit(X, y, offset, weights, beta, intercept_index) if n >= SUBSAMPLE_MIN_ROWS else None
+        sub = (_subsample_fit(X, y, offset, weights, beta, intercept_index, implicit_intercept)
+               if n >= SUBSAMPLE_MIN_ROWS else None)
     else:
         beta = np.array(start, dtype=float)
         sub = None
@@ -139,12 +151,18 @@ def fit_newton(
     if sub is not None:
         beta, h_sub, m = sub
         notes.append(f"started from a fit on a random subsample of {m} rows")
-        beta, n_iter, step_size = _subsample_steps(X, y, offset, weights, beta, h_sub, history, max_iter)
+        beta, n_iter, step_size = _subsample_steps(X, y, offset, weights, beta, h_sub, history, max_iter,
+                                                   implicit_intercept)
         if n_iter:
             notes.append(f"{n_iter} first iteration(s) used the subsample's information")
 
+    extreme: dict[bytes, int] = {}  # rows with |eta| > 25, by the coefficients of each pass
+
     def pieces(b, need_hessian=True):
-        return loglik_score_information(X, y, b, offset, weights, need_hessian)
+        out = logit_pass(X, y, b, offset, weights, need_hessian=need_hessian,
+                         implicit_intercept=implicit_intercept)
+        extreme[np.asarray(b).tobytes()] = out.n_extreme
+        return out.loglik, out.score, out.information
 
     def check_start(b, hess):
         if is_plain_start(b, offset, intercept_index) and rank_deficient(hess):
@@ -152,9 +170,10 @@ def fit_newton(
 
     fit = newton_maximize(pieces, beta, tol=tol, max_iter=max_iter, history=history, n_iter=n_iter,
                           step_size=step_size, check_start=check_start)
-    if notes:
-        from dataclasses import replace
+    from dataclasses import replace
 
+    fit = replace(fit, n_extreme=extreme.get(np.asarray(fit.params).tobytes()))
+    if notes:
         fit = replace(fit, message=f"{fit.message}; " + "; ".join(notes))
     return fit
 
@@ -236,7 +255,7 @@ def newton_maximize(
                history=history, method="newton", message=message)
 
 
-def _subsample_steps(X, y, offset, weights, beta, h_sub, history, max_iter):
+def _subsample_steps(X, y, offset, weights, beta, h_sub, history, max_iter, implicit_intercept=False):
     """Full-data steps ``b + H_sub^-1 g`` (score only) until their decrement is < SUB_SWITCH.
 
     Returns the coefficients to start exact Newton from, the iterations used and the last
@@ -247,7 +266,8 @@ def _subsample_steps(X, y, offset, weights, beta, h_sub, history, max_iter):
     taken = 0
     step_size = np.nan
     for _ in range(min(MAX_SUB_STEPS, max_iter)):
-        ll, grad, _ = loglik_score_information(X, y, beta, offset, weights, need_hessian=False)
+        ll, grad, _, _ = logit_pass(X, y, beta, offset, weights, need_hessian=False,
+                                    implicit_intercept=implicit_intercept)
         if not _accepts(ll, ll_prev):
             history.pop()
             return prev, taken - 1, step_size

@@ -37,8 +37,13 @@ def rank_deficient(gram: np.ndarray) -> bool:
     return bool(evals[0] < RANK_TOL * evals[-1])
 
 
-def weighted_gram(X: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """``X' diag(weights) X`` (``X'X`` without weights) in row blocks: one pass over X."""
+def weighted_gram(X: np.ndarray, weights: np.ndarray | None = None,
+                  implicit_intercept: bool = False) -> np.ndarray:
+    """``X' diag(weights) X`` (``X'X`` without weights) in row blocks: one pass over X.
+
+    ``implicit_intercept``: for ``[1, X]`` without forming it (the intercept's row is the
+    sum of the weights and the weighted column sums of X).
+    """
     from scipy.linalg.blas import dsyrk
 
     n, p = X.shape
@@ -48,7 +53,12 @@ def weighted_gram(X: np.ndarray, weights: np.ndarray | None = None) -> np.ndarra
         if weights is not None:
             B = B * np.sqrt(weights[start:start + BLOCK_ROWS])[:, None]
         out = dsyrk(1.0, np.ascontiguousarray(B).T, beta=1.0, c=out, trans=0, lower=0, overwrite_c=1)
-    return np.triu(out) + np.triu(out, 1).T
+    gram = np.triu(out) + np.triu(out, 1).T
+    if not implicit_intercept:
+        return gram
+    edge = X.sum(axis=0) if weights is None else X.T @ weights
+    corner = float(n if weights is None else weights.sum())
+    return np.block([[np.array([[corner]]), edge[None, :]], [edge[:, None], gram]])
 
 
 def is_plain_start(beta: np.ndarray, offset, intercept_index: int | None) -> bool:

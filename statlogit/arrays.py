@@ -63,7 +63,7 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
             ya = ya.reshape(-1) if ya.ndim == 2 and 1 in ya.shape else ya
         if ya.ndim != 1:
             raise DataError(f"y must be one column, got shape {np.shape(y)}")
-        ys = pd.Series(ya)
+        ys = pd.Series(ya, copy=False)
     if len(ys) != Xa.shape[0]:
         raise DataError(f"y has {len(ys)} rows but X has {Xa.shape[0]}")
     if Xa.shape[0] == 0:
@@ -130,7 +130,7 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
         event=ev,
         non_event=non_ev,
         response_coding=rule,
-        row_labels=index[keep],
+        row_labels=index if all_rows else index[keep],
         dropped_labels=dropped,
         intercept_index=icpt,
         column_absmax=absmax,

@@ -158,9 +158,9 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
     se = np.sqrt(np.diag(cov)[p:])
     z = gamma / se
     pv = 2.0 * ndtr(-np.abs(z))
-    from statsmodels.stats.multitest import multipletests
+    from ..inference.multiplicity import holm
 
-    p_adj = multipletests(pv, method="holm")[1]
+    p_adj = holm(pv)
     beta = np.array([res.fit_info.params[col] for _, col, _ in tested])
     with np.errstate(divide="ignore"):
         lam = 1.0 + gamma / beta

@@ -118,34 +118,17 @@ def _block_pieces(X_b, y_b, beta, off_b, wt_b, buf, grad, hess, implicit):
     return ll, n_extreme
 
 
-def logit_pass(
-    X: np.ndarray,
-    y: np.ndarray,
-    beta: np.ndarray,
-    offset: np.ndarray | None = None,
-    weights: np.ndarray | None = None,
-    need_hessian: bool = True,
-    block_rows: int = BLOCK_ROWS,
-    implicit_intercept: bool = False,
-) -> Pass:
-    """One pass over ``X`` in row blocks: log-likelihood, score, information, extreme rows.
-
-    With ``implicit_intercept`` X holds the predictors only and ``beta[0]`` is the
-    intercept: ``eta = beta[0] + X beta[1:]``; the intercept's entries of the score and the
-    information are ``sum(r)``, ``sum(w)`` and the column sums of ``W X``, so the caller's X
-    is read as it is, never copied. C- and Fortran-ordered X are both read in place.
-    """
-    n, k = X.shape
-    p = k + 1 if implicit_intercept else k
+def _rows_pass(X, y, beta, offset, weights, need_hessian, block_rows, implicit, lo, hi) -> Pass:
+    """The pass over rows ``lo:hi`` of X, block by block."""
+    k = X.shape[1]
+    p = k + 1 if implicit else k
     ll = 0.0
     grad = np.zeros(p)
     hess = np.zeros((p, p)) if need_hessian else None
     n_extreme = 0
-    block_rows = max(1, min(block_rows, n))
     buf = np.empty((block_rows, k)) if need_hessian else None
-    for start in range(0, n, block_rows):
-        stop = min(start + block_rows, n)
-        sl = slice(start, stop)
+    for start in range(lo, hi, block_rows):
+        sl = slice(start, min(start + block_rows, hi))
         b_ll, b_ext = _block_pieces(
             X[sl],
             y[sl],
@@ -155,11 +138,52 @@ def logit_pass(
             buf,
             grad,
             hess,
-            implicit_intercept,
+            implicit,
         )
         ll += b_ll
         n_extreme += b_ext
     return Pass(ll, grad, hess, n_extreme)
+
+
+def logit_pass(
+    X: np.ndarray,
+    y: np.ndarray,
+    beta: np.ndarray,
+    offset: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    need_hessian: bool = True,
+    block_rows: int = BLOCK_ROWS,
+    implicit_intercept: bool = False,
+    workers: int | None = None,
+) -> Pass:
+    """One pass over ``X`` in row blocks: log-likelihood, score, information, extreme rows.
+
+    With ``implicit_intercept`` X holds the predictors only and ``beta[0]`` is the
+    intercept: ``eta = beta[0] + X beta[1:]``; the intercept's entries of the score and the
+    information are ``sum(r)``, ``sum(w)`` and the column sums of ``W X``, so the caller's X
+    is read as it is, never copied. C- and Fortran-ordered X are both read in place.
+    From :data:`statlogit.parallel.PARALLEL_MIN_ROWS` rows on, contiguous row ranges run in
+    ``workers`` threads (default: one per core) and their sums are added.
+    """
+    from .parallel import map_ranges, row_ranges
+
+    n = X.shape[0]
+    block_rows = max(1, min(block_rows, n))
+    ranges = row_ranges(n, block_rows, workers)
+    parts = map_ranges(
+        lambda lo, hi: _rows_pass(X, y, beta, offset, weights, need_hessian, block_rows,
+                                  implicit_intercept, lo, hi),
+        ranges,
+        single_thread_blas=n > 2 * block_rows,
+    )
+    if len(parts) == 1:
+        return parts[0]
+    return Pass(
+        sum(part.loglik for part in parts),
+        sum(part.score for part in parts),
+        sum(part.information for part in parts) if need_hessian else None,
+        sum(part.n_extreme for part in parts),
+    )
 
 
 def loglik_score_information(

@@ -15,8 +15,9 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
-#: Rows from which a pass is split between threads (below, thread start-up is not repaid).
-PARALLEL_MIN_ROWS = 200_000
+#: Rows from which a pass is split between threads: four blocks, so the 50,000-row subsample
+#: fit that starts a large-n fit is split too (a thread hand-off costs tens of microseconds).
+PARALLEL_MIN_ROWS = 32_768
 #: Most threads used (memory bandwidth, not cores, bounds a pass beyond this).
 MAX_WORKERS = 4
 

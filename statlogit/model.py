@@ -93,7 +93,10 @@ class Logit:
 
             raise OptionError("cov_type='cluster' needs groups= (a column name or one value per row) "
                               "when the model is built")
-        fit = self._run_solver(opts)
+        from .parallel import blas_single_thread
+
+        with blas_single_thread(self.design.nobs >= 4 * 8192):  # passes split rows between threads
+            fit = self._run_solver(opts)
         fit = _after_fit(self, fit, opts)
         res = LogitResults(self, fit, opts)
         res._check_cov()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager
 
 #: Rows from which a pass is split between threads: four blocks, so the 50,000-row subsample
 #: fit that starts a large-n fit is split too (a thread hand-off costs tens of microseconds).
@@ -57,11 +57,28 @@ def row_ranges(n: int, block_rows: int, workers: int | None = None) -> list[tupl
     return [(lo * block_rows, min((lo + per) * block_rows, n)) for lo in range(0, blocks, per)]
 
 
+@contextmanager
+def blas_single_thread(active: bool = True):
+    """Hold BLAS at one thread inside the block (re-entrant; a no-op without threadpoolctl).
+
+    A whole fit runs inside one hold: BLAS threads woken between passes would spin on the
+    cores the pass threads need (on 2 cores that made a fit 2x slower).
+    """
+    controller = _blas_controller() if active and not _state.get("held") else None
+    if controller is None:
+        yield
+        return
+    _state["held"] = True
+    try:
+        with controller.limit(limits=1, user_api="blas"):
+            yield
+    finally:
+        _state["held"] = False
+
+
 def map_ranges(fn, ranges: list[tuple[int, int]], single_thread_blas: bool = True) -> list:
     """``fn(lo, hi)`` for each range, in threads, with BLAS on one thread meanwhile."""
-    controller = _blas_controller() if single_thread_blas or len(ranges) > 1 else None
-    limit = controller.limit(limits=1, user_api="blas") if controller is not None else nullcontext()
-    with limit:
+    with blas_single_thread(single_thread_blas or len(ranges) > 1):
         if len(ranges) == 1:
             return [fn(*ranges[0])]
         pool = _state.get("pool")

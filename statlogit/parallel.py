@@ -82,7 +82,9 @@ def map_ranges(fn, ranges: list[tuple[int, int]], single_thread_blas: bool = Tru
         if len(ranges) == 1:
             return [fn(*ranges[0])]
         pool = _state.get("pool")
-        if pool is None or pool._max_workers < len(ranges):
+        # A pool inherited through fork() has no threads in the child: make a new one there.
+        if pool is None or pool._max_workers < len(ranges) or _state.get("pid") != os.getpid():
             pool = _state["pool"] = ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="statlogit")
+            _state["pid"] = os.getpid()
         futures = [pool.submit(fn, lo, hi) for lo, hi in ranges]
         return [f.result() for f in futures]

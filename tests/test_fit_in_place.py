@@ -143,3 +143,21 @@ def test_holm_matches_statsmodels_and_r():
         p[: m // 3] = p[0]  # ties
         np.testing.assert_allclose(holm(p), multipletests(p, method="holm")[1], rtol=1e-14)
     assert holm([]).shape == (0,)
+
+
+def test_threaded_pass_works_in_a_forked_child():
+    """A process pool forked after a large fit (its thread pool made) must not hang."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    X, y, _, _ = _data(80_000, 3, seed=13)
+    beta = np.array([0.3, 0.5, -0.2, 0.1])
+    parent = logit_pass(X, y, beta, implicit_intercept=True, workers=2)
+    with mp.get_context("fork").Pool(1) as pool:
+        child = pool.apply_async(_child_loglik, (X, y, beta)).get(timeout=60)
+    assert child == pytest.approx(parent.loglik, rel=1e-13)
+
+
+def _child_loglik(X, y, beta):
+    return logit_pass(X, y, beta, implicit_intercept=True, workers=2).loglik

@@ -33,13 +33,25 @@ def column_extremes(X: np.ndarray, step: int = 8192) -> tuple[np.ndarray, np.nda
     if not X.flags.c_contiguous:
         with np.errstate(invalid="ignore"):
             return (X.max(axis=0), X.min(axis=0)) if n else (np.zeros(p), np.zeros(p))
-    with np.errstate(invalid="ignore"):
-        for s in range(0, n, step):
-            block = X[s : s + step]
-            np.maximum(cmax, _fold(block, np.maximum), out=cmax)
-            np.minimum(cmin, _fold(block, np.minimum), out=cmin)
     if n == 0:
         return np.zeros(p), np.zeros(p)
+    from .parallel import map_ranges, row_ranges
+
+    def rows(lo: int, hi: int):
+        hi_max, lo_min = cmax.copy(), cmin.copy()
+        with np.errstate(invalid="ignore"):
+            for s in range(lo, hi, step):
+                block = X[s : min(s + step, hi)]
+                np.maximum(hi_max, _fold(block, np.maximum), out=hi_max)
+                np.minimum(lo_min, _fold(block, np.minimum), out=lo_min)
+        return hi_max, lo_min
+
+    # Row ranges in threads for a large X (max and min are exact in any order).
+    parts = map_ranges(rows, row_ranges(n, step), single_thread_blas=False)
+    with np.errstate(invalid="ignore"):
+        for part_max, part_min in parts:
+            np.maximum(cmax, part_max, out=cmax)
+            np.minimum(cmin, part_min, out=cmin)
     return cmax, cmin
 
 

@@ -9,7 +9,13 @@
   the term's coefficients = 0 (with an ``Intercept`` row, as car).
 - **drop1**: R's ``drop1(fit, test = "Chisq")`` over the terms not contained in another term.
 - **compare**: R's ``anova(m0, m1, ..., test = "Chisq")`` after checking that the models are
-  nested (same response, event, rows and weights; each column space inside the next).
+  nested (one family; same response, event or levels, rows and weights; each column space inside
+  the next).
+
+The multinomial and ordinal models get the same tests through :mod:`statlogit.inference.term_view`:
+a term's test covers its columns in every equation (mlogit: df = columns x (K - 1), as
+``car::Anova`` for ``multinom``); ordinal thresholds are never tested; LR refits use the family's
+own likelihood.
 
 A term with ``k`` design columns is one test on ``k`` df (a 4-level factor: 3 df). LR tests
 refit by Newton on the same rows, weights and offset; Wald tests use the results' covariance
@@ -36,10 +42,10 @@ def model_terms(design) -> list[tuple[str, list[int], frozenset]]:
             if j != design.intercept_index:
                 out.append((name, [j], frozenset([name])))
         return out
-    for term, sl in info.term_slices.items():
-        if not term.factors:
-            continue
-        out.append((term.name(), list(range(sl.start, sl.stop)), frozenset(term.factors)))
+    factors = {term.name(): frozenset(term.factors) for term in info.term_slices if term.factors}
+    for t in design.terms:  # columns as the design holds them (an ordinal design has no intercept column)
+        if t.kind != "intercept":
+            out.append((t.name, list(t.columns), factors[t.name]))
     return out  # the design keeps R's term order (main effects as written, then interactions)
 
 
@@ -107,69 +113,78 @@ def anova(res, type: int = 2, test: str = "lr") -> pd.DataFrame:  # noqa: A002
     test = test.lower() if isinstance(test, str) else test
     if test not in _TESTS:
         raise OptionError(f"test={test!r} is not valid; choose 'lr' (likelihood ratio) or 'wald'")
+    from .term_view import flat_params, term_view
+
     terms = model_terms(res.design)
     if not terms:
         raise OptionError("the model has no terms besides the intercept; there is nothing to test")
-    b = res.params.to_numpy()
-    k = len(b)
+    view = term_view(res)
+    b = flat_params(res)
+    k = view.k_design
     if test == "lr":
-        if res.method == "firth":
+        if getattr(res, "method", "") == "firth":
             raise OptionError("likelihood-ratio term tests need the unpenalized maximum likelihood; for a Firth fit "
                               "use test='wald' (or refit with method='newton')")
         res._require_mle("likelihood-ratio tests")
     else:
         V = res.cov_params().to_numpy()
+        eye = np.eye(len(b))
         if not np.all(np.isfinite(V)):
             from ..exceptions import NotFittedError
 
             raise NotFittedError("the coefficient covariance is not finite (separation?); use test='lr'")
     rows = []
-    if type == 3 and test == "wald" and res.design.intercept_index is not None:
-        j = res.design.intercept_index
-        rows.append(("Intercept", _wald(b, V, np.eye(k)[[j]]), 1))
+    if type == 3 and test == "wald" and view.intercept_flat:
+        rows.append(("Intercept", _wald(b, V, eye[view.intercept_flat]), len(view.intercept_flat)))
     for i, (name, cols, _) in enumerate(terms):
+        df = len(view.flat(cols))
         if type == 3:
             if test == "wald":
-                stat = _wald(b, V, np.eye(k)[cols])
+                stat = _wald(b, V, eye[view.flat(cols)])
             else:
                 keep = [j for j in range(k) if j not in cols]
-                stat = 2.0 * (res.llf - _refit_loglik(res, keep))
-            rows.append((name, stat, len(cols)))
+                stat = 2.0 * (res.llf - view.refit_loglik(keep))
+            rows.append((name, stat, df))
             continue
         rel_cols = [j for r in _relatives(i, terms) for j in terms[r][1]]
         if test == "lr":
             keep2 = [j for j in range(k) if j not in rel_cols]
             keep1 = [j for j in keep2 if j not in cols]
-            l2 = res.llf if not rel_cols else _refit_loglik(res, keep2)
-            stat = 2.0 * (l2 - _refit_loglik(res, keep1))
-            rows.append((name, stat, len(cols)))
+            l2 = res.llf if not rel_cols else view.refit_loglik(keep2)
+            stat = 2.0 * (l2 - view.refit_loglik(keep1))
+            rows.append((name, stat, df))
         else:
-            eye = np.eye(k)
-            H2 = eye[rel_cols + cols]
-            L = H2 if not rel_cols else _conj_comp(eye[rel_cols].T, H2.T, V).T
+            rel = view.flat(rel_cols)
+            H2 = eye[rel + view.flat(cols)]
+            L = H2 if not rel else _conj_comp(eye[rel].T, H2.T, V).T
             L = L[~np.all(L == 0, axis=1)]
             rows.append((name, _wald(b, V, L), L.shape[0]))
     out = pd.DataFrame(rows, columns=["term", "statistic", "df"]).set_index("term")
     out["df"] = out["df"].astype(int)
     out["p"] = [_chi2_p(s, d) for s, d in zip(out["statistic"], out["df"])]
     out.index.name = None
-    out.attrs.update(type=type, test=test, cov_type=res.cov_type if test == "wald" else "nonrobust")
+    out.attrs.update(type=type, test=test,
+                     cov_type=getattr(res, "cov_type", "nonrobust") if test == "wald" else "nonrobust")
     return out
 
 
 def drop1(res) -> pd.DataFrame:
     """R's ``drop1(fit, test = "Chisq")``: ``df, deviance, aic, lrt, p``; row ``<none>`` first."""
+    from .term_view import term_view
+
     res._require_mle("likelihood-ratio tests")
     terms = model_terms(res.design)
-    k = res.k_params
+    view = term_view(res)
+    k = view.k_design
     scope = [i for i, t in enumerate(terms) if not any(t[2] < u[2] for u in (x for x in terms))]
     rows = [("<none>", np.nan, res.deviance, res.aic, np.nan, np.nan)]
     for i in scope:
         name, cols, _ = terms[i]
         keep = [j for j in range(k) if j not in cols]
-        dev = -2.0 * _refit_loglik(res, keep)
+        dev = -2.0 * view.refit_loglik(keep)
         lrt = max(dev - res.deviance, 0.0)
-        rows.append((name, len(cols), dev, dev + 2.0 * len(keep), lrt, _chi2_p(lrt, len(cols))))
+        df = len(view.flat(cols))
+        rows.append((name, df, dev, dev + 2.0 * view.n_params(keep), lrt, _chi2_p(lrt, df)))
     out = pd.DataFrame(rows, columns=["term", "df", "deviance", "aic", "lrt", "p"]).set_index("term")
     out.index.name = None
     return out
@@ -182,11 +197,26 @@ def _label(i: int) -> str:
     return f"model {i + 1}"
 
 
+def _family(m) -> str:
+    return getattr(m, "kind", "") or "binary logit"
+
+
+def _df_resid(m) -> float:
+    """Residual df: the binary logit's ``n - k``; for the multinomial and ordinal models the sum of
+    the frequency weights minus the parameters (R's ``df.residual`` of ``polr``)."""
+    if hasattr(m, "df_resid"):
+        return m.df_resid
+    return m._weight_total - m.k_params
+
+
 def _same_rows(a, b) -> str | None:
     """Why two results were not fitted to the same rows and response, or None."""
     da, db = a.design, b.design
     if da.response_name != db.response_name:
         return f"different responses ({da.response_name!r} and {db.response_name!r})"
+    if da.levels != db.levels:
+        return (f"different response levels or level order ({', '.join(map(str, da.levels or ()))} and "
+                f"{', '.join(map(str, db.levels or ()))}; the same reference / levels= for both)")
     if da.event != db.event:
         return f"different events ({da.response_name} = {da.event!r} and {db.response_name} = {db.event!r})"
     if da.nobs != db.nobs:
@@ -204,7 +234,9 @@ def _same_rows(a, b) -> str | None:
 
 def _inside(small, big) -> bool:
     """Whether the column space of ``small``'s design lies inside ``big``'s."""
-    Xs, Xb = small.design.X, big.design.X
+    from .term_view import span_matrix
+
+    Xs, Xb = span_matrix(small), span_matrix(big)
     Q, _ = np.linalg.qr(Xb / np.maximum(np.abs(Xb).max(axis=0), 1e-300))
     S = Xs / np.maximum(np.abs(Xs).max(axis=0), 1e-300)
     resid = S - Q @ (Q.T @ S)
@@ -227,6 +259,12 @@ def compare(*models) -> pd.DataFrame:
         if not hasattr(m, "design") or not hasattr(m, "llf"):
             raise OptionError(f"{_label(i)} is a {type(m).__name__}, not a fitted statlogit model")
         m._require_mle("likelihood-ratio tests")
+    kinds = [_family(m) for m in models]
+    if len(set(kinds)) > 1:
+        raise OptionError(
+            f"compare() needs models of one family; got {' and '.join(dict.fromkeys(kinds))} models. Their "
+            "likelihoods are not nested in one another; compare such models by AIC on the same rows yourself"
+        )
     for i in range(1, len(models)):
         why = _same_rows(models[0], models[i])
         if why:
@@ -246,7 +284,7 @@ def compare(*models) -> pd.DataFrame:
             )
     table = pd.DataFrame(
         {
-            "df_resid": [m.df_resid for m in models],
+            "df_resid": [_df_resid(m) for m in models],
             "deviance": [m.deviance for m in models],
         },
         index=[f"{_label(i)}: {m.formula or ', '.join(m.names)}" for i, m in enumerate(models)],

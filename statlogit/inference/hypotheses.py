@@ -120,7 +120,9 @@ def wald_test(res, hypothesis, q=None) -> WaldTest:
     """Wald chi-square test of ``L b = q`` with the results' covariance."""
     from scipy.special import chdtrc
 
-    names = list(res.names)
+    from .term_view import flat_params
+
+    names = list(res.param_names)  # cov_params() names: mlogit "level:term", ologit betas then "a|b"
     L, qq, text = constraint_matrix(hypothesis, q, names)
     r = L.shape[0]
     rank_L = np.linalg.matrix_rank(L)
@@ -132,7 +134,7 @@ def wald_test(res, hypothesis, q=None) -> WaldTest:
             f"the {r} constraints {list(text)} are {kind}; they have rank {rank_L}. Remove the "
             "dependent ones"
         )
-    b = res.params.to_numpy()
+    b = flat_params(res)
     V = res.cov_params().to_numpy()
     if not np.all(np.isfinite(V)):
         from ..exceptions import NotFittedError
@@ -142,4 +144,4 @@ def wald_test(res, hypothesis, q=None) -> WaldTest:
     M = L @ V @ L.T
     stat = float(d @ np.linalg.solve(M, d))
     return WaldTest(stat=stat, df=r, p=float(chdtrc(r, stat)), hypothesis=text, L=L, q=qq,
-                    cov_type=res.cov_type)
+                    cov_type=getattr(res, "cov_type", "nonrobust"))

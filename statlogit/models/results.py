@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import OptionError
+from ..inference.family_api import FamilyInferenceMixin
 from ..results_base import ModelResults
 from .levels import level_label
 
 PREDICT_KINDS = ("prob", "class")
 
 
-class CategoricalResults(ModelResults):
+class CategoricalResults(FamilyInferenceMixin, ModelResults):
     kind = ""
 
     def __init__(self, model, fit, options, likelihood):

@@ -85,6 +85,12 @@ class CategoricalModel:
             raise OptionError(f"method={method!r} is not valid for the {self.family} model; choose one of "
                               f"{', '.join(map(repr, FAMILY_METHODS))}")
         opts = make_options(method=method, **options)
+        if opts.cov_type != "nonrobust":
+            raise OptionError(
+                f"cov_type={opts.cov_type!r} is not available for the {self.family} model: robust and "
+                "cluster-robust (sandwich) covariances are implemented for the binary logit only. Fit with the "
+                "default model-based covariance (with clustered rows its standard errors may be too small)"
+            )
         lik = self.likelihood()
         fit = self._solve(lik, opts)
         results = self._results_class(self, fit, opts, lik)

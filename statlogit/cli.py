@@ -207,8 +207,8 @@ def run_fit(args, progress: bool) -> int:
     if args.model != "logit":
         from .cli_multiclass import run_multiclass
 
-        if cov or getattr(args, "anova", False):
-            raise CommandError(f"--cov, --cluster and --anova apply to the binary logit, not --model {args.model}")
+        if cov:
+            raise CommandError(f"--cov and --cluster apply to the binary logit, not --model {args.model}")
         if dask:
             raise CommandError(f"--dask (or a glob) applies to the binary logit, not --model {args.model}")
         return run_multiclass(args, read_table(args.data, args.sep), progress, units)

@@ -50,6 +50,10 @@ def run_multiclass(args, frame, progress: bool, units: dict) -> int:
             print(f"statlogit: note: Wald intervals shown ({_first_line(exc)})", file=sys.stderr)
             ci_method = "wald"
     print(res.summary(alpha=args.alpha, ci_method=ci_method))
+    if getattr(args, "anova", False):
+        from .cli import _print_anova
+
+        _print_anova(res)
     if hasattr(res, "check_assumptions"):
         print()
         print(res.check_assumptions())

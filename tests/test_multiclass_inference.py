@@ -153,8 +153,7 @@ def test_ologit_wald_matches_r_vcov_and_thresholds_untested(housing):
     V = np.asarray(ref["vcov"], dtype=float)
     table = res.anova(type=3, test="wald")
     assert "Intercept" not in table.index  # thresholds are not a term
-    stems = {"Infl": "Infl", "Type": "Type", "Cont": "Cont"}
-    for term, stem in stems.items():
+    for stem in ("Infl", "Type", "Cont"):
         row = next(i for i in table.index if stem in i)
         idx = [i for i, n in enumerate(names) if n.startswith(stem)]
         assert table.loc[row, "df"] == len(idx)
@@ -241,3 +240,20 @@ def test_robust_covariance_refused(wlf):
     res = sl.mlogit("partic ~ hincome", wlf, reference="not.work")
     assert res.cov_type == "nonrobust"
     assert res.anova(test="wald").attrs["cov_type"] == "nonrobust"
+
+
+def test_cli_anova_for_mlogit_and_ologit(capsys, wlf):
+    from statlogit.cli import main
+
+    assert main(["fit", str(WOMENLF), "partic ~ hincome + children + region", "--model", "mlogit",
+                 "--reference", "not.work", "--wald", "--anova"]) == 0
+    out = capsys.readouterr().out
+    assert "Term tests (type II, likelihood-ratio)" in out
+    expect = sl.mlogit("partic ~ hincome + children + region", wlf, reference="not.work").anova()
+    line = next(s for s in out.splitlines() if s.strip().startswith("children "))
+    assert f"{expect.loc['children', 'statistic']:10.4f}" in line and "df = 2" in line
+    assert main(["fit", str(HOUSING), "Sat ~ Infl + Type + Cont", "--model", "ologit", "--levels",
+                 "Low,Medium,High", "--weights", "Freq", "--wald", "--anova"]) == 0
+    out = capsys.readouterr().out
+    assert "Term tests (type II, likelihood-ratio)" in out
+    assert any(s.strip().startswith("Type ") and "df = 3" in s for s in out.splitlines())

@@ -219,7 +219,7 @@ def test_cli_mlogit_and_ologit(capsys):
         (["--model", "mlogit", "--levels", "a,b"], "--levels applies to --model ologit"),
         (["--reference", "not.work"], "--reference applies to --model mlogit"),
         (["--model", "mlogit", "--event", "x"], "--event applies to the binary logit"),
-        (["--model", "mlogit", "--cov", "HC1"], "--cov, --cluster and --anova apply to the binary logit"),
+        (["--model", "mlogit", "--cov", "HC1"], "--cov and --cluster apply to the binary logit"),
     ]:
         assert main(["fit", str(DATA / "womenlf.csv"), "partic ~ hincome", *argv]) == 2
         assert msg in capsys.readouterr().err

@@ -58,8 +58,8 @@ class _FamilyView:
         raise NotImplementedError
 
     def refit_loglik(self, keep: list[int]) -> float:
-        from ..solvers.newton import SingularInformation
         from ..models.likelihood import fit_likelihood
+        from ..solvers.newton import SingularInformation
 
         lik = self._likelihood(keep)
         if lik is None:
@@ -97,8 +97,8 @@ class MultinomialView(_FamilyView):
         return len(keep) * (self.res.K - 1)
 
     def _likelihood(self, keep):
-        from ..models.multinomial import Multinomial
         from ..models.levels import level_label
+        from ..models.multinomial import Multinomial
 
         d, model = self.res.design, self.res.model
         if not keep:

@@ -202,6 +202,7 @@ def test_compare_mlogit_nested(wlf):
     ll1 = _mnlogit_llf(patsy.dmatrix("hincome + C(children) + C(region)", wlf, return_type="dataframe"), y)
     assert table["stat"].iloc[1] == pytest.approx(2 * (ll1 - ll0), rel=1e-7)
     assert table["df"].iloc[1] == 2 * 5
+    assert list(table["df_resid"]) == [263 * 2 - 4, 263 * 2 - 14]  # nnet's anova.multinom: n (K-1) - edf
     assert table["p"].iloc[1] == pytest.approx(chi2.sf(2 * (ll1 - ll0), 10), rel=1e-6)
     ref = load_json("womenlf_multinom")
     assert table["aic"].iloc[1] == pytest.approx(ref["aic"], rel=1e-9)
@@ -216,6 +217,7 @@ def test_compare_ologit_nested_and_refusals(housing, wlf):
     assert table["stat"].iloc[1] == pytest.approx(2 * (big.llf - small.llf), rel=1e-12)
     assert table["stat"].iloc[1] == pytest.approx(big.anova(type=2).loc["C(Infl)", "statistic"], rel=1e-6)
     assert table["df"].iloc[1] == 2
+    assert list(table["df_resid"]) == [1681 - 3, 1681 - 5]  # polr's df.residual: sum of weights - edf
     # ordinal designs have no intercept column: a shifted predictor spans the same model
     shifted = sl.ologit("Sat ~ I((Cont == 'High') + 3.0)", housing, weights="Freq", levels=lv)
     with pytest.raises(OptionError, match="same columns"):

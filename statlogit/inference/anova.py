@@ -202,10 +202,13 @@ def _family(m) -> str:
 
 
 def _df_resid(m) -> float:
-    """Residual df: the binary logit's ``n - k``; for the multinomial and ordinal models the sum of
-    the frequency weights minus the parameters (R's ``df.residual`` of ``polr``)."""
+    """Residual df as R's ``anova``: the binary logit's ``n - k``; multinomial ``n (K - 1) - k``
+    with n the rows (nnet's ``anova.multinom``); ordinal the sum of the frequency weights minus
+    the parameters (MASS ``polr``'s ``df.residual``)."""
     if hasattr(m, "df_resid"):
         return m.df_resid
+    if _family(m) == "multinomial":
+        return m.nobs * (m.K - 1) - m.k_params
     return m._weight_total - m.k_params
 
 

@@ -8,6 +8,9 @@ The same functions as the binary logit's (:mod:`statlogit.inference.anova`,
 - ``anova(type=2|3, test="lr"|"wald")``: a term's test covers all its columns in every
   equation (mlogit: df = columns x (K - 1)), as ``car::Anova`` for ``multinom``/``polr``; LR by
   refits through the family's own likelihood. Thresholds are never tested.
+  car's ``Anova.multinom`` has LR tests only; ``test="wald"`` is the joint Wald test of the
+  term's coefficients in every equation (``car::linearHypothesis`` on ``vcov(multinom)``), with
+  car's conjugate-complement construction for type II when other terms contain the term.
 - ``drop1()``: R's ``drop1(test = "Chisq")``, the same refits.
 
 The covariance is always the model-based inverse information (``cov_type="nonrobust"``):

@@ -259,3 +259,28 @@ def test_cli_anova_for_mlogit_and_ologit(capsys, wlf):
     out = capsys.readouterr().out
     assert "Term tests (type II, likelihood-ratio)" in out
     assert any(s.strip().startswith("Type ") and "df = 3" in s for s in out.splitlines())
+
+
+@pytest.mark.parametrize("family", ["mlogit", "ologit"])
+def test_two_levels_reproduce_the_binary_logit_tests(family):
+    """With K = 2 both families are the binary logit (ologit: intercept = -threshold), whose term
+    tests agree with car::Anova (tests/test_inference_reference.py): every table must match,
+    including type II Wald with an interaction (car's conjugate complement)."""
+    cowles = pd.read_csv(DATA.parent / "cowles.csv")
+    f = "volunteer ~ sex + extraversion * neuroticism"
+    binary = sl.logit(f, cowles, event="yes")
+    fam = sl.mlogit(f, cowles, reference="no") if family == "mlogit" else \
+        sl.ologit(f, cowles, levels=["no", "yes"])
+    for kind in (2, 3):
+        for test in ("lr", "wald"):
+            a, b = fam.anova(type=kind, test=test), binary.anova(type=kind, test=test)
+            if family == "ologit":
+                b = b.drop(index="Intercept", errors="ignore")
+            assert list(a.index) == list(b.index)
+            np.testing.assert_allclose(a["statistic"], b["statistic"], rtol=1e-7)
+            assert list(a["df"]) == list(b["df"])
+    np.testing.assert_allclose(fam.drop1()["lrt"].iloc[1:], binary.drop1()["lrt"].iloc[1:], rtol=1e-7)
+    np.testing.assert_allclose(fam.drop1()["aic"], binary.drop1()["aic"], rtol=1e-10)
+    name = "yes:extraversion" if family == "mlogit" else "extraversion"
+    assert fam.wald_test(f"{name} = 0.1").stat == pytest.approx(binary.wald_test("extraversion = 0.1").stat,
+                                                                 rel=1e-7)

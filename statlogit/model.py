@@ -134,19 +134,18 @@ class Logit:
                                       tol=opts.tol_, max_iter=opts.max_iter_, implicit_intercept=True)
                 return fit_newton(d.X, d.y, offset=self.offset, weights=self.weights, tol=opts.tol_,
                                   max_iter=opts.max_iter_, intercept_index=d.intercept_index)
-            if opts.method == "gd":
-                from .solvers.gradient import fit_gd
+            if opts.method in ("gd", "sgd"):
+                # The family's one GD/SGD implementation, on the binary likelihood.
+                from .models.likelihood import BinaryLogit
+                from .solvers.family_gradient import fit_gd_likelihood, fit_sgd_likelihood
 
-                return fit_gd(d.X, d.y, offset=self.offset, weights=self.weights,
-                              learning_rate=opts.learning_rate, max_iter=opts.max_iter_,
-                              tol=opts.tol_, progress=opts.progress)
-            if opts.method == "sgd":
-                from .solvers.gradient import fit_sgd
-
-                return fit_sgd(d.X, d.y, offset=self.offset, weights=self.weights,
-                               learning_rate=opts.learning_rate, batch_size=opts.batch_size,
-                               epochs=opts.max_iter_, tol=opts.tol_, seed=opts.seed,
-                               progress=opts.progress)
+                lik = BinaryLogit(d.X, d.y, self.offset, self.weights, d.column_names, d.intercept_index)
+                if opts.method == "gd":
+                    return fit_gd_likelihood(lik, learning_rate=opts.learning_rate, max_iter=opts.max_iter_,
+                                             tol=opts.tol_, progress=opts.progress)
+                return fit_sgd_likelihood(lik, learning_rate=opts.learning_rate, batch_size=opts.batch_size,
+                                          epochs=opts.max_iter_, tol=opts.tol_, seed=opts.seed,
+                                          progress=opts.progress)
             from .solvers.firth import fit_firth
 
             return fit_firth(d.X, d.y, offset=self.offset, weights=self.weights, tol=opts.tol_,

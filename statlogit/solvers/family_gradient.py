@@ -24,11 +24,16 @@ from scipy.linalg import LinAlgError, cholesky, solve_triangular
 
 from .base import Fit
 from .newton import SingularInformation
+from .rank import rank_deficient
 
 
 def _preconditioner(lik, theta0):
     ll, score, H = lik.pieces(theta0)
     W = lik.total_weight()
+    # The information is positive definite at any point exactly when the design has full rank;
+    # Cholesky alone would pass an exact dependence at rounding level and whiten with garbage.
+    if not np.all(np.isfinite(H)) or rank_deficient(H):
+        raise SingularInformation(H)
     try:
         L = cholesky(H / W, lower=True)
     except (LinAlgError, ValueError) as exc:

@@ -1,10 +1,14 @@
-"""Gradient descent and mini-batch SGD for any likelihood of the family (multinomial, ordinal).
+"""Gradient descent and mini-batch SGD for every likelihood of the family (binary, multinomial,
+ordinal): the one implementation behind ``method="gd"`` and ``method="sgd"``.
 
 Both minimise the mean negative log-likelihood ``f(theta) = -l(theta) / W`` (W = sum of the
 frequency weights) in *preconditioned* coordinates ``theta = theta0 + T gamma`` with
 ``T = L^-T``, ``L L' = I(theta0) / W``: the information at the start (the null model's
 estimates, one pass over X) whitens the problem, so a unit step suits every data set and
-scale, as the standardised coordinates of the binary solvers (:mod:`statlogit.solvers.gradient`).
+scale. For the binary logit without offset ``I(theta0) = p0 (1 - p0) X'WX`` (p0 the mean
+response), which whitens X as centring and decorrelating its columns would. A design that is
+not of full column rank makes ``I(theta0)`` singular and is refused up front
+(:func:`statlogit.solvers.rank.rank_deficient`), as by Newton.
 
 * ``gd``: ``gamma <- gamma - lr grad f(gamma)``, with the step halved (and kept) whenever it
   fails to lower f or leaves the parameter space (crossing thresholds); stops when
@@ -20,7 +24,7 @@ estimate returned. Reference: Nesterov (2004) sec. 2.1.5; Johnson R, Zhang T (20
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import LinAlgError, cholesky, solve_triangular
+from scipy.linalg import LinAlgError, cho_solve, cholesky, solve_triangular
 
 from .base import Fit
 from .newton import SingularInformation
@@ -112,32 +116,31 @@ def fit_gd_likelihood(lik, *, learning_rate: float | None = None, max_iter: int 
 
 def fit_sgd_likelihood(lik, *, learning_rate: float | None = None, batch_size: int = 64, epochs: int = 100,
                        tol: float = 1e-7, seed: int | None = 0, progress: bool = False) -> Fit:
-    """Mini-batch SGD with variance reduction (SVRG) in preconditioned coordinates."""
+    """Mini-batch SGD with variance reduction (SVRG) in preconditioned coordinates.
+
+    The steps are taken on ``theta`` directly: with ``M = T T' = (I(theta0) / W)^-1`` the
+    gamma step maps to ``theta <- theta + lr_e M [(s_B(theta) - s_B(snap)) / (W |B| / n) + s / W]``
+    (``s_B`` the batch score, ``s`` the full score at the snapshot), one p x p product a batch.
+    """
     theta0 = lik.start()
     L, W = _preconditioner(lik, theta0)
+    M = cho_solve((L, True), np.eye(lik.n_params))
     n = lik.n_rows
     lr0 = 0.5 if learning_rate is None else float(learning_rate)
     rng = np.random.default_rng(seed)
     bs = min(batch_size, n)
-    gamma = np.zeros(lik.n_params)
+    theta = theta0
     history: list[dict] = []
     converged = False
     message = ""
     gnorm = np.inf
     lr = lr0
     bar = _progress(epochs, progress, "SGD epochs")
-
-    def batch_grad(idx, theta):
-        sub = lik.rows(idx)
-        _, s, _ = sub.pieces(theta, need_hessian=False)
-        return _grad_gamma(L, s, W / n * len(idx))
-
     try:
         for epoch in range(epochs + 1):
-            snap_theta = _to_theta(theta0, L, gamma)
+            snap_theta = theta
             ll, score, _ = lik.pieces(snap_theta, need_hessian=False)
-            mu = _grad_gamma(L, score, W)
-            gnorm = float(np.max(np.abs(mu)))
+            gnorm = float(np.max(np.abs(_grad_gamma(L, score, W))))
             if epoch:
                 history.append({"iteration": epoch, "epoch": epoch, "loss": -ll / W, "loglik": ll,
                                 "grad_norm": gnorm, "step_size": lr})
@@ -151,16 +154,17 @@ def fit_sgd_likelihood(lik, *, learning_rate: float | None = None, batch_size: i
             if epoch == epochs:
                 break
             lr = lr0 / (1.0 + epoch / 50.0)
-            snap = gamma.copy()
+            full_step = M @ (score / W)
             order = rng.permutation(n)
             for start in range(0, n, bs):
                 idx = np.sort(order[start:start + bs])
-                theta = _to_theta(theta0, L, gamma)
                 if not lik.feasible(theta):
                     break
-                gamma = gamma - lr * (batch_grad(idx, theta) - batch_grad(idx, snap_theta) + mu)
-            if not lik.feasible(_to_theta(theta0, L, gamma)):
-                gamma = snap  # the epoch left the parameter space: redo it with a smaller step
+                batch = lik.rows(idx)
+                diff = batch.pieces(theta, need_hessian=False)[1] - batch.pieces(snap_theta, need_hessian=False)[1]
+                theta = theta + lr * (M @ (diff * (n / (W * len(idx)))) + full_step)
+            if not lik.feasible(theta):
+                theta = snap_theta  # the epoch left the parameter space: redo it with a smaller step
                 lr0 *= 0.5
             if bar is not None:
                 bar.update(1)
@@ -169,4 +173,4 @@ def fit_sgd_likelihood(lik, *, learning_rate: float | None = None, batch_size: i
             bar.close()
     if not message:
         message = f"{epochs} epochs; max |gradient| {gnorm:.2e} > tol {tol:g}"
-    return _finish(lik, _to_theta(theta0, L, gamma), converged, len(history), history, "sgd", message)
+    return _finish(lik, theta, converged, len(history), history, "sgd", message)

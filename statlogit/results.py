@@ -263,18 +263,6 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin, ModelResults):
     def bic(self) -> float:
         return self.deviance + np.log(self.nobs) * self.k_params
 
-    def lr_test(self) -> pd.Series:
-        """Likelihood-ratio test against the intercept-only model: ``stat``, ``df``, ``p``."""
-        from scipy.special import chdtrc
-
-        df = self.df_model
-        # With no predictors the model is the null model: the statistic is 0 and p = 1. A fit
-        # that stopped short of the maximum can sit below the null log-likelihood; its
-        # statistic is then reported as 0 rather than a negative chi-square.
-        stat = max(2.0 * (self.llf - self.llnull), 0.0) if df > 0 else 0.0
-        p = float(chdtrc(df, stat)) if df > 0 else 1.0
-        return pd.Series({"stat": stat, "df": df, "p": p})
-
     def pseudo_r2(self) -> pd.Series:
         """McFadden ``1 - l1/l0``; Cox-Snell ``1 - exp(2(l0 - l1)/n)``; Nagelkerke
         ``CS / (1 - exp(2 l0 / n))``; Tjur ``mean(p | y=1) - mean(p | y=0)``.

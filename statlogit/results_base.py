@@ -223,10 +223,14 @@ class ModelResults:
         return self.deviance + np.log(self._weight_total) * self.k_params
 
     def lr_test(self) -> pd.Series:
-        """Likelihood-ratio test against the null model: ``stat``, ``df``, ``p``."""
+        """Likelihood-ratio test against the null model (intercept-only, or thresholds-only for the
+        ordinal model): ``stat``, ``df``, ``p``."""
         from scipy.special import chdtrc
 
         df = self.df_model
+        # With no predictors the model is the null model: the statistic is 0 and p = 1. A fit
+        # that stopped short of the maximum can sit below the null log-likelihood; its
+        # statistic is then reported as 0 rather than a negative chi-square.
         stat = max(2.0 * (self.llf - self.llnull), 0.0) if df > 0 else 0.0
         p = float(chdtrc(df, stat)) if df > 0 else 1.0
         return pd.Series({"stat": stat, "df": df, "p": p})

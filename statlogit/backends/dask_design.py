@@ -67,6 +67,8 @@ class PartitionSpec:
     #: Newton pass then checks that each is one of the two levels.
     response_checked: bool = True
     levels: tuple = ()
+    #: The response levels in model order (codes 0..K-1) of a multinomial or ordinal fit.
+    family_levels: tuple = ()
 
 
 def _categorical_dtype(dtype) -> bool:
@@ -309,8 +311,9 @@ def _check_dtypes(dtypes: dict[str, dict[str, str]], labels: tuple[str, ...]) ->
 
 
 def build_dask_design(source, formula: str, *, event=None, missing: str = "drop", namespace: dict,
-                      compute) -> DaskDesign:
-    """First pass over the data and the design learnt from it (see the module docstring)."""
+                      compute, coder=None) -> DaskDesign:
+    """First pass over the data and the design learnt from it (see the module docstring).
+    ``coder``: a K-level response coder of :mod:`statlogit.models.levels` (multinomial, ordinal)."""
     import dask
     import patsy
 
@@ -336,7 +339,7 @@ def build_dask_design(source, formula: str, *, event=None, missing: str = "drop"
     spec_d = dask.delayed(spec, pure=True)
     from .dask_footer import footer_facts
 
-    facts = footer_facts(source, spec, compute, event, missing)
+    facts = footer_facts(source, spec, compute, event, missing) if coder is None else None
     if facts is None:
         tasks = [dask.delayed(scan, pure=True)(p, spec_d, source.labels[i], i, per_part) for i, p in enumerate(parts)]
         facts = compute(tree_reduce(tasks, combine_scans), "the first pass (factor levels and missing values)")
@@ -369,14 +372,20 @@ def build_dask_design(source, formula: str, *, event=None, missing: str = "drop"
         yser = pd.Series(np.asarray(yvals, dtype=float))
     else:
         yser = pd.Series(np.asarray(yvals, dtype=object))
-    _, ev, non_ev, rule = code_response(yser, lhs_code, event)
+    family_levels: tuple = ()
+    if coder is None:
+        _, ev, non_ev, rule = code_response(yser, lhs_code, event)
+    else:
+        _, family_levels, rule = coder(yser, lhs_code)
+        ev = non_ev = None
     kind = ("categorical" if isinstance(ydtype, pd.CategoricalDtype) else "bool" if pd.api.types.is_bool_dtype(ydtype)
             else "numeric" if pd.api.types.is_numeric_dtype(ydtype) else "string")
     proxy = _proxy(sample, levels, meta)
-    token = hashlib.sha1(pickle.dumps((formula, sorted(levels.items(), key=str), rule, str(ev)))).hexdigest()
+    token = hashlib.sha1(pickle.dumps((formula, sorted(levels.items(), key=str), rule, str(ev),
+                                       str(family_levels)))).hexdigest()
     token += hashlib.sha1(pd.util.hash_pandas_object(proxy.astype(object).astype(str), index=True).to_numpy()).hexdigest()
     spec = replace(spec, categorical=tuple(levels), proxy=proxy, event=ev, response_kind=kind, token=token,
-                   response_checked=facts.get("counted", True), levels=(non_ev, ev))
+                   response_checked=facts.get("counted", True), levels=(non_ev, ev), family_levels=family_levels)
     try:
         info = design_info(spec)
     except patsy.PatsyError as exc:

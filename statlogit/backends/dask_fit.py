@@ -184,8 +184,13 @@ def add_pieces(parts: list[dict]) -> dict:
     return out
 
 
-def one_pass(design, engine: Engine, beta: np.ndarray, opts: PassOptions, what: str = "a Newton pass") -> dict:
-    """Sum of :func:`partition_pieces` over every partition (all or nothing)."""
+def one_pass(design, engine: Engine, beta: np.ndarray, opts, what: str = "a Newton pass",
+             block=None, combine=None) -> dict:
+    """Sum of ``block`` (default :func:`partition_pieces`) over every partition by ``combine``
+    (default :func:`add_pieces`), all or nothing. A block returns a dict with ``finite``,
+    ``label`` and ``absmax`` (each column's largest ``|value|``) besides its sums."""
+    block = partition_pieces if block is None else block
+    combine = add_pieces if combine is None else combine
     import dask
 
     from ..exceptions import DataError
@@ -193,9 +198,9 @@ def one_pass(design, engine: Engine, beta: np.ndarray, opts: PassOptions, what: 
     spec_d = dask.delayed(design.spec, pure=True)
     beta_d = dask.delayed(np.asarray(beta, dtype=float), pure=True)
     opts_d = dask.delayed(opts, pure=True)
-    tasks = [dask.delayed(partition_pieces, pure=True)(p, spec_d, design.labels[i], beta_d, opts_d)
+    tasks = [dask.delayed(block, pure=True)(p, spec_d, design.labels[i], beta_d, opts_d)
              for i, p in enumerate(design.frame.to_delayed())]
-    out = engine.compute(tree_reduce(tasks, add_pieces), what)
+    out = engine.compute(tree_reduce(tasks, combine), what)
     if not out["finite"]:
         bad = [design.column_names[j] for j in np.flatnonzero(~np.isfinite(out["absmax"]))
                if j < len(design.column_names)]

@@ -14,6 +14,10 @@ from .dask_design import PartitionSpec, _frame, _response, design_info
 
 
 def _response_codes(raw: pd.Series, spec: PartitionSpec) -> np.ndarray:
+    if spec.family_levels:
+        from .dask_family import level_codes
+
+        return level_codes(raw, spec)
     if spec.response_kind == "numeric":
         return (raw.to_numpy(dtype=float) == float(spec.event)).astype(float)
     return (raw == spec.event).to_numpy(dtype=bool).astype(float)

@@ -171,5 +171,12 @@ def mlogit(formula: str, data, *, reference: Any = None, weights=None, missing: 
     >>> sl.mlogit("y ~ x", df).params.shape
     (2, 2)
     """
+    from ..backends.dask_io import is_dask_data
+
+    if is_dask_data(data):  # a dask DataFrame or a path/glob of files: statlogit.backends.dask_family
+        from ..backends.dask_family import dask_family_fit
+
+        return dask_family_fit("multinomial", formula, data, missing=missing, weights=weights,
+                               coder=nominal_coder(reference), method=method, **options)
     model = MNLogit.from_formula(formula, data, reference=reference, missing=missing, weights=weights)
     return model.fit(method=method, **options)

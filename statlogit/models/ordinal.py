@@ -188,7 +188,15 @@ def ologit(formula: str, data, *, levels=None, weights=None, missing: str = "dro
 
     The category order comes from an ordered Categorical, from ``levels=`` (lowest first)
     or from numeric order; text without an order is an error. ``weights`` are frequency
-    weights. Sign convention as R's polr/clm: ``logit P(Y <= j) = zeta_j - x'beta``.
+    weights. Sign convention as R's polr/clm: ``logit P(Y <= j) = zeta_j - x'beta``. ``data``
+    may be a dask DataFrame or a path/glob of Parquet/CSV files (``client=``, ``processes=``).
     """
+    from ..backends.dask_io import is_dask_data
+
+    if is_dask_data(data):  # a dask DataFrame or a path/glob of files: statlogit.backends.dask_family
+        from ..backends.dask_family import dask_family_fit
+
+        return dask_family_fit("ordinal", formula, data, missing=missing, weights=weights,
+                               coder=ordinal_coder(levels), method=method, **options)
     model = OrderedLogit.from_formula(formula, data, levels=levels, missing=missing, weights=weights)
     return model.fit(method=method, **options)

@@ -156,8 +156,8 @@ def _as_frame(data) -> pd.DataFrame:
 
     if is_dask_data(data):
         raise DataError(
-            f"Dask data ({type(data).__name__}: a dask DataFrame or a path/glob of files) is taken by sl.logit "
-            "and its results only; here pass a pandas DataFrame (ddf.compute() if it fits in memory)"
+            f"Dask data ({type(data).__name__}: a dask DataFrame or a path/glob of files) is taken by sl.logit, "
+            "sl.mlogit and sl.ologit and their results only; here pass a pandas DataFrame (ddf.compute() if it fits in memory)"
         )
     raise DataError(
         f"data must be a pandas DataFrame or a dict of columns, not {type(data).__name__}"

@@ -499,10 +499,6 @@ def test_numeric_parquet_first_pass_from_the_footers(pima, tmp_path):
         sl.logit(f, str(tmp_path / "p*.parquet"))
 
 
-def test_multiclass_models_refuse_dask_data_clearly(birth):
-    with pytest.raises(DataError, match="Dask data .* is taken by sl.logit and its results only"):
-        sl.mlogit("race ~ age + lwt", dd.from_pandas(birth, npartitions=2))
-    with pytest.raises(DataError, match="Dask data .* is taken by sl.logit"):
-        sl.ologit("race ~ age", "nothing/*.parquet")
+def test_in_memory_predict_refuses_dask_data_clearly(birth):
     with pytest.raises(DataError, match="Dask data"):
         sl.logit(FORMULA, birth.dropna()).predict(dd.from_pandas(birth.dropna(), npartitions=2))

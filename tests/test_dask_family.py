@@ -174,3 +174,14 @@ def test_separation_symptoms_flag_the_fit():
     with pytest.warns(SeparationWarning, match="symptoms of separation"):
         d = sl.mlogit("y ~ x", dd.from_pandas(df, npartitions=2), max_iter=30)
     assert not d.converged
+
+
+def test_a_large_intercept_is_not_taken_for_separation():
+    """Symptoms are judged on the scale of the columns (intercept 22 with log(bwt)): no warning
+    (pytest turns one into an error), converged, and the same numbers."""
+    b = pd.read_csv(Path(__file__).parent / "data" / "birthwt.csv")
+    f = "race ~ age + lwt + smoke + np.log(bwt)"
+    m = sl.mlogit(f, b, reference="white")
+    d = sl.mlogit(f, dd.from_pandas(b, npartitions=3), reference="white")
+    assert np.max(np.abs(d.params.to_numpy())) > 15
+    _same_fit(d, m)

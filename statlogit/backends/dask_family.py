@@ -28,6 +28,9 @@ from .dask_fit import Engine, one_pass
 from .dask_partition import partition_design
 
 FAMILIES = ("multinomial", "ordinal")
+#: A row's fitted probability of its observed level within this of 1 is saturated (the binary
+#: Dask fit's |logit| > 25: 1 - expit(25) = 1.4e-11).
+SATURATED = 1.4e-11
 
 
 def level_codes(raw: pd.Series, spec) -> np.ndarray:
@@ -80,12 +83,17 @@ def family_pieces(part, spec, label: str, theta: np.ndarray, opts: FamilyPass) -
             return {"finite": False, "label": label, "absmax": absmax}
         k = len(theta)
         counts = np.bincount(y.astype(np.int64), minlength=opts.K).astype(float)
+        extreme = 0
         if len(y) == 0:
             ll, g, H = 0.0, np.zeros(k), (np.zeros((k, k)) if opts.need_hessian else None)
         else:
-            ll, g, H = local_likelihood(opts.family, X, y, opts.K, k).pieces(theta, opts.need_hessian)
+            lik = local_likelihood(opts.family, X, y, opts.K, k)
+            ll, g, H = lik.pieces(theta, opts.need_hessian)
+            if opts.need_hessian:  # a pass whose information may end the fit: count saturated rows
+                observed = lik.probabilities(X, theta)[np.arange(len(y)), y.astype(np.int64)]
+                extreme = int(np.count_nonzero(observed > 1.0 - SATURATED))
         return {"finite": True, "label": label, "ll": float(ll), "g": np.asarray(g, dtype=float), "H": H,
-                "n": len(y), "counts": counts, "absmax": absmax}
+                "n": len(y), "counts": counts, "absmax": absmax, "extreme": extreme}
     except StatlogitError as exc:
         raise type(exc)(f"{label}: {exc}") from exc
     except Exception as exc:
@@ -103,6 +111,7 @@ def add_family_pieces(parts: list[dict]) -> dict:
         out["H"] = None if out["H"] is None else out["H"] + s["H"]
         out["n"] += s["n"]
         out["counts"] = out["counts"] + s["counts"]
+        out["extreme"] += s["extreme"]
         out["absmax"] = np.maximum(out["absmax"], s["absmax"])
     return out
 
@@ -187,16 +196,27 @@ def fit_dask_family(model, opts) -> tuple[Any, DaskFamilyLikelihood]:
     return fit, lik
 
 
-def _symptoms(fit, se: np.ndarray) -> list[str]:
-    """The in-memory family's signs that a level may be perfectly predicted
-    (:func:`statlogit.models.base._separation_symptoms`)."""
+def _symptoms(fit, se: np.ndarray, last: dict, family: str, K: int) -> list[str]:
+    """Signs that a level may be perfectly predicted, on the scale of the columns as the binary
+    Dask fit judges them (:func:`statlogit.backends.dask_model._symptoms`): the in-memory
+    family's fixed limits (:func:`statlogit.models.base._separation_symptoms`) would flag a
+    large intercept, and its exact check needs every row."""
+    theta = np.asarray(fit.params, dtype=float)
+    absmax = np.asarray(last["absmax"], dtype=float)
+    p = len(absmax)
+    if family == "multinomial":
+        scale = np.tile(absmax, K - 1)
+    else:
+        scale = np.r_[absmax, np.ones(len(theta) - p)]
     out = []
     if not fit.converged:
         out.append(f"the fit did not converge ({fit.message})")
-    if np.max(np.abs(fit.params)) > 15:
-        out.append("huge coefficients")
-    if not np.all(np.isfinite(se)) or np.max(se) > 50:
+    if last["extreme"] > 0:
+        out.append(f"{last['extreme']} rows with a fitted probability of their level numerically 1")
+    if not np.all(np.isfinite(se)) or np.any(se * scale > 1e4):
         out.append("huge or undefined standard errors")
+    if np.any(np.abs(theta) * scale > 1e3):
+        out.append("huge coefficients")
     return out
 
 
@@ -281,7 +301,7 @@ class DaskCategoricalModel:
         self.design = replace(self.design, nobs=int(last["n"]), sample=self.design.sample.iloc[:1000])
         self.counts = np.asarray(last["counts"], dtype=float)
         res = results_class(self.family)(self, fit, opts, lik)
-        signs = _symptoms(fit, res._se_flat)
+        signs = _symptoms(fit, res._se_flat, last, self.family, self.K)
         if signs and (len(signs) > 1 or fit.converged):
             return results_class(self.family)(self, _flag(fit, signs), opts, lik)
         if not fit.converged:

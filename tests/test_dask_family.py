@@ -77,6 +77,7 @@ def test_mlogit_on_dask_matches_in_memory(women):
     _same_fit(d, m)
     assert_rel(d.rrr(), m.rrr())
     assert_rel(d.level_counts, m.level_counts)
+    pd.testing.assert_series_equal(d.events_per_variable(), m.events_per_variable())
     assert _text(d.summary()) == _text(m.summary())
     prob = d.predict()
     assert isinstance(prob, dd.DataFrame)
@@ -120,6 +121,7 @@ def test_ologit_on_dask_matches_in_memory_with_missing(housing_rows):
     _same_fit(d, m)
     assert d.n_dropped == 5
     assert_rel(d.odds_ratios(), m.odds_ratios())
+    pd.testing.assert_series_equal(d.events_per_variable(), m.events_per_variable())
     assert _text(d.summary()) == _text(m.summary())
     assert_rel(d.predict().compute(), m.predict())
 

@@ -7,7 +7,8 @@ pass), AIC/BIC, ``lr_test``, ``pseudo_r2``, ratios, ``summary()`` and profile in
 (refits: one pass per Newton step of each refit) are those of the in-memory class.
 ``predict(ddf)`` returns a lazy dask DataFrame of probabilities (one column per level) or a
 dask Series of classes. What needs every row on the driver (classification, separation,
-Brant / IIA tests, VIF, the report) is refused with advice.
+Brant / IIA tests, VIF, the report) is refused with advice; events per variable come from the
+level counts.
 """
 
 from __future__ import annotations
@@ -116,7 +117,20 @@ class DaskFamilyResultsMixin:
     classification = _needs_rows("classification()", _SAMPLE)
     separation = _needs_rows("the exact separation check (separation())", _SAMPLE)
     vif = _needs_rows("vif()", _SAMPLE)
-    events_per_variable = _needs_rows("events_per_variable()", _SAMPLE)
+    def events_per_variable(self) -> pd.Series:
+        """As in memory (:meth:`~statlogit.diagnostics.multiclass_api.MulticlassDiagnosticsMixin.events_per_variable`),
+        from the rows per level counted by the last pass."""
+        from types import SimpleNamespace
+
+        from ..diagnostics.multiclass_api import MulticlassDiagnosticsMixin
+
+        d = self.design
+        shim = SimpleNamespace(
+            design=SimpleNamespace(y=np.arange(self.K, dtype=float), intercept_index=d.intercept_index,
+                                   X=SimpleNamespace(shape=(self.nobs, len(d.column_names)))),
+            level_names=self.level_names, model=SimpleNamespace(weights=self.model.counts))
+        return MulticlassDiagnosticsMixin.events_per_variable(shim)
+
     check_assumptions = _needs_rows("check_assumptions()", _SAMPLE)
     report = _needs_rows("report()", _SAMPLE + "; summary() works here")
     plot_probabilities = _needs_rows("plot_probabilities()", _SAMPLE)

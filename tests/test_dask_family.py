@@ -78,6 +78,8 @@ def test_mlogit_on_dask_matches_in_memory(women):
     assert_rel(d.rrr(), m.rrr())
     assert_rel(d.level_counts, m.level_counts)
     pd.testing.assert_series_equal(d.events_per_variable(), m.events_per_variable())
+    assert_rel(d.anova(test="wald"), m.anova(test="wald"), rtol=1e-7)
+    assert_rel(d.wald_test("parttime:hincome = 0").stat, m.wald_test("parttime:hincome = 0").stat)
     assert _text(d.summary()) == _text(m.summary())
     prob = d.predict()
     assert isinstance(prob, dd.DataFrame)
@@ -151,7 +153,9 @@ def test_glob_on_local_cluster_with_a_late_level(women, tmp_path):
 
 def test_what_needs_every_row_is_refused_clearly(women, housing_rows):
     d = sl.mlogit(WOMEN, dd.from_pandas(women, npartitions=2))
-    for call in (d.classification, d.iia, d.separation, d.check_assumptions, d.report, d.vif):
+    with pytest.raises(OptionError, match=r"use anova\(test='wald'\)"):
+        d.anova()
+    for call in (d.drop1, d.classification, d.iia, d.separation, d.check_assumptions, d.report, d.vif):
         with pytest.raises(OptionError, match="needs every row in memory and is not available on Dask data"):
             call()
     o = sl.ologit(HOUSING, dd.from_pandas(housing_rows, npartitions=2), levels=SAT)

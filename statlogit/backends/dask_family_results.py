@@ -7,7 +7,8 @@ pass), AIC/BIC, ``lr_test``, ``pseudo_r2``, ratios, ``summary()`` and profile in
 (refits: one pass per Newton step of each refit) are those of the in-memory class.
 ``predict(ddf)`` returns a lazy dask DataFrame of probabilities (one column per level) or a
 dask Series of classes. What needs every row on the driver (classification, separation,
-Brant / IIA tests, VIF, the report) is refused with advice; events per variable come from the
+Brant / IIA tests, VIF, the report, LR term tests) is refused with advice; Wald term tests
+and ``wald_test`` are as in memory; events per variable come from the
 level counts.
 """
 
@@ -114,6 +115,15 @@ class DaskFamilyResultsMixin:
                                     self.model.dropped_intercept, kind, tuple(self.levels), columns, fitted_rows,
                                     tuple(labels), meta=meta, align_dataframes=False)
 
+    def anova(self, type: int = 2, test: str = "lr") -> pd.DataFrame:  # noqa: A002 (car's name)
+        """Wald term tests as in memory; likelihood-ratio ones need a refit per term on the
+        partitions and are refused."""
+        if test == "lr":
+            raise OptionError("likelihood-ratio term tests (a refit per term) are not available on Dask data "
+                              "yet; use anova(test='wald')")
+        return super().anova(type=type, test=test)
+
+    drop1 = _needs_rows("drop1() (a refit per term)", "use anova(test='wald'), or " + _SAMPLE)
     classification = _needs_rows("classification()", _SAMPLE)
     separation = _needs_rows("the exact separation check (separation())", _SAMPLE)
     vif = _needs_rows("vif()", _SAMPLE)

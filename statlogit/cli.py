@@ -212,10 +212,16 @@ def run_fit(args, progress: bool) -> int:
         if dask:
             raise CommandError(f"--dask (or a glob) applies to the binary logit, not --model {args.model}")
         return run_multiclass(args, read_table(args.data, args.sep), progress, units)
-    if args.reference or args.levels or args.weights:
-        raise CommandError("--reference applies to --model mlogit, --levels to --model ologit; --weights to "
-                           "--model mlogit or ologit")
+    if args.reference or args.levels:
+        raise CommandError("--reference applies to --model mlogit, --levels to --model ologit")
+    if args.weights and dask:
+        raise CommandError("--weights is not supported with --dask (or a glob) yet; read the file without --dask")
     frame = str(args.data) if dask else read_table(args.data, args.sep)
+    if args.weights:
+        if args.weights not in frame.columns:
+            raise CommandError(f"--weights {args.weights!r} is not a column of the data "
+                               f"(columns: {', '.join(map(str, frame.columns))})")
+        cov = {**cov, "weights": frame[args.weights]}
     res = _fit(frame, args.formula, args.method, args.event, progress, **cov)
     known = set(res.names) | {t.variable for t in res.design.terms if t.variable}
     unknown = [name for name in units if name not in known]

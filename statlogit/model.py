@@ -69,6 +69,10 @@ class Logit:
                 raise OptionError("weights=, offset= and groups= are not supported on Dask data yet")
             return DaskLogit.from_formula(formula, data, missing=missing, event=event)
         design = design_from_formula(formula, data, missing=missing, event=event)
+        if isinstance(weights, str):  # weights="Freq", as sl.mlogit/sl.ologit and groups= take
+            from .models.base import _weights_column
+
+            weights = _weights_column(data, weights)
         return cls(design=design, weights=weights, offset=offset, groups=groups, data=data)
 
     # ------------------------------------------------------------------ fitting

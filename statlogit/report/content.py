@@ -18,7 +18,7 @@ from ..exceptions import OptionError, StatlogitError, StatlogitWarning
 from ..inference.conditional import conditional_odds_ratios
 from .document import Bullets, Facts, FigureRef, Para, Report, Section, Table
 from .sentences import coefficient_sentences, unit_multipliers
-from .summary import model_facts
+from .summary import count_text, model_facts
 from .tables import coefficient_labels, fmt_num, fmt_p, per_text, term_labels
 
 Z3 = lambda v: f"{float(v):.3f}"  # noqa: E731
@@ -92,11 +92,15 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
     # ------------------------------------------------------------- model
     common = model_facts(res)
     n_events = int(d.n_events) if hasattr(d, "n_events") else int(d.y.sum())  # a Dask design keeps counts
+    n_rows = res.nobs
+    weights = getattr(res.model, "weights", None)
+    if weights is not None:  # frequency weights: events and rows are counts of subjects, as the EPV's
+        n_events, n_rows = float(np.dot(weights, d.y)), float(weights.sum())
     facts = [
         ("Formula", common["formula"]),
         ("Event (coded 1)", f"{event} (vs {d.non_event})"),
         ("Observations", common["observations"]),
-        ("Events", f"{n_events} of {res.nobs} ({100 * n_events / res.nobs:.1f}%)"),
+        ("Events", f"{count_text(n_events)} of {count_text(n_rows)} ({100 * n_events / n_rows:.1f}%)"),
         ("Method", common["method"]),
         ("Covariance", res.cov_label),
     ]

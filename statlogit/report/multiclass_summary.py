@@ -77,8 +77,7 @@ class MulticlassSummary:
             ("Formula", facts["formula"]),
             ("Response", response),
             ("Rows per level", counts_text),
-            ("Observations", facts["observations"] + ("" if res.model.weights is None else
-                                                       f" (frequency weights, total {res._weight_total:g})")),
+            ("Observations", facts["observations"]),
             ("Method", facts["method"]),
             ("Log-likelihood", f"{res.llf:.3f}  (null {res.llnull:.3f})"),
             ("LR test vs null", f"chi2 = {lr['stat']:.3f} on {int(lr['df'])} df, p = {fmt_p(lr['p'])}"),

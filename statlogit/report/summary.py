@@ -14,12 +14,21 @@ COEF_FORMATS = {"coef": fmt_num, "se": fmt_num, "z": lambda v: f"{float(v):.3f}"
 OR_FORMATS = {"odds_ratio": fmt_num, "lower": fmt_num, "upper": fmt_num, "per": str}
 
 
+def count_text(value) -> str:
+    """A count of subjects (a sum of frequency weights): digits when whole, never 1e+06."""
+    v = float(value)
+    return f"{v:.0f}" if v.is_integer() else f"{v:.2f}"
+
+
 def model_facts(res) -> dict[str, str]:
     """The formula, rows used/dropped and how the fit went, worded once for every view."""
     d = res.design
     used = f"{res.nobs} used"
     if res.n_dropped:
         used += f", {res.n_dropped} dropped for missing values"
+    weights = getattr(res.model, "weights", None)
+    if weights is not None:  # rows are aggregated: say how many subjects they stand for
+        used += f" (frequency weights, total {count_text(weights.sum())})"
     status = "converged" if res.converged else "NOT converged"
     return {
         "formula": res.formula or f"{d.response_name} ~ {' + '.join(res.names)}",

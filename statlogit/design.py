@@ -551,9 +551,12 @@ def new_design_matrix(design: Design, newdata) -> tuple[np.ndarray, pd.Index]:
             if m:
                 msg = f"newdata lacks column {m.group(1)!r} used by the formula"
             elif "missing values" in msg:
-                msg = "newdata has missing values in the formula variables; drop or fill those rows"
+                msg = "newdata has missing values in the formula variable(s)" + _newdata_missing(design, frame)
             elif "observation with value" in msg or "not among" in msg or "Error converting data to categorical" in msg:
-                msg = f"newdata has a factor level the model was not fitted with: {msg}"
+                where = _newdata_unseen(design, frame)
+                msg = (f"newdata has a factor level the model was not fitted with{where}; drop those rows or "
+                       "map them to a fitted level" if where else
+                       f"newdata has a factor level the model was not fitted with: {msg}")
             raise PredictionError(msg) from exc
         except NameError as exc:
             raise PredictionError(f"newdata lacks a column used by the formula: {exc}") from exc
@@ -562,6 +565,40 @@ def new_design_matrix(design: Design, newdata) -> tuple[np.ndarray, pd.Index]:
     if not np.all(np.isfinite(Xn)):
         raise PredictionError("newdata has missing or infinite values in the model's columns")
     return Xn, index
+
+
+def _newdata_columns(design, frame) -> list:
+    """Columns of ``frame`` named in the formula's predictor factors (``age``, ``C(year)``, ``Q("class")``)."""
+    codes = [f.code for f in design.design_info.factor_infos]
+    return [c for c in frame.columns
+            if any(re.search(rf"(?<![\w.]){re.escape(str(c))}(?![\w.])", code) for code in codes)]
+
+
+def _newdata_missing(design, frame) -> str:
+    """"in 'age' (1 row: 0); drop or fill those rows": which columns, how many rows, which."""
+    cols = [c for c in _newdata_columns(design, frame) if frame[c].isna().any()]
+    if not cols:
+        return "; drop or fill those rows"
+    rows = frame.index[frame[cols].isna().any(axis=1)]
+    shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+    return (f" {', '.join(map(repr, cols))} ({len(rows)} row(s): {shown}); drop or fill those rows "
+            f"(newdata.dropna(subset={list(map(str, cols))!r}))")
+
+
+def _newdata_unseen(design, frame) -> str:
+    """" in 'year' (2010; fitted levels 1997, ...)" for the first column with an unseen level."""
+    for factor, info in design.design_info.factor_infos.items():
+        if info.type != "categorical":
+            continue
+        for c in _newdata_columns(design, frame):
+            if re.search(rf"(?<![\w.]){re.escape(str(c))}(?![\w.])", factor.code) is None:
+                continue
+            values = frame[c].dropna()
+            unseen = [v for v in pd.unique(values) if v not in set(info.categories)]
+            if unseen:
+                shown = lambda vs: ", ".join(repr(v) if isinstance(v, str) else str(v) for v in vs)  # noqa: E731
+                return f" in {str(c)!r} ({shown(unseen[:5])}; fitted levels {shown(info.categories)})"
+    return ""
 
 
 def linear_constraint(spec, names: list[str]):

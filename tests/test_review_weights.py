@@ -7,6 +7,8 @@ a binary logit on 1681 subjects. The weighted fit must equal the fit on the expa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ import statsmodels.formula.api as smf
 import statlogit as sl
 from statlogit.cli import main
 
+DATA = Path(__file__).parent / "data"
 FORMULA = "high ~ Infl + Type + Cont"
 
 
@@ -65,3 +68,47 @@ def test_cli_weights_for_the_binary_logit(housing, tmp_path, capsys):
     assert f"{ref.llf:.3f}" in out
     assert main(["fit", str(path), FORMULA, "--weights", "Frq"]) == 2
     assert "--weights 'Frq' is not a column" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------- messages that name the column and the fix
+@pytest.fixture(scope="module")
+def arrests_fit():
+    arrests = pd.read_csv(DATA / "arrests.csv")
+    return arrests, sl.logit("released ~ employed + citizen + checks + colour*C(year) + colour*age", data=arrests)
+
+
+def test_predict_names_the_column_with_missing_values(arrests_fit):
+    arrests, res = arrests_fit
+    new = arrests.head(3).copy()
+    new.loc[1, "age"] = np.nan
+    with pytest.raises(sl.exceptions.PredictionError, match=r"'age' \(1 row\(s\): 1\).*dropna\(subset=\['age'\]\)"):
+        res.predict(new, interval=True)
+
+
+def test_predict_names_the_column_with_an_unseen_level(arrests_fit):
+    arrests, res = arrests_fit
+    new = arrests.head(3).copy()
+    new.loc[0, "year"] = 2010
+    with pytest.raises(sl.exceptions.PredictionError, match=r"in 'year' \(2010; fitted levels 1997, .*2002\)"):
+        res.predict(new)
+    women = sl.datasets.load_womenlf()
+    mn = sl.mlogit("partic ~ hincome + children + region", data=women, reference="not.work")
+    new = women.head(2).copy()
+    new.loc[0, "region"] = "Yukon"
+    with pytest.raises(sl.exceptions.PredictionError, match=r"in 'region' \('Yukon'; fitted levels 'Atlantic'"):
+        mn.predict(new)
+
+
+def test_inconsistent_hypotheses_say_so(arrests_fit):
+    _, res = arrests_fit
+    with pytest.raises(sl.exceptions.OptionError, match="inconsistent.*Remove the contradicting ones"):
+        res.wald_test(["age = 0", "age = 1"])
+    with pytest.raises(sl.exceptions.OptionError, match="redundant.*Remove the dependent ones"):
+        res.wald_test(["age = 0", "2*age = 0"])
+
+
+def test_family_with_cov_is_refused_with_the_reason():
+    women = sl.datasets.load_womenlf()
+    mn = sl.mlogit("partic ~ hincome + children", data=women, reference="not.work")
+    with pytest.raises(sl.exceptions.OptionError, match="with_cov\\('HC1'\\) is not available for the multinomial"):
+        mn.with_cov("HC1")

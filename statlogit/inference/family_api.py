@@ -36,6 +36,16 @@ class FamilyInferenceMixin:
 
         return cov_label("nonrobust", None)
 
+    def with_cov(self, cov_type: str, groups=None):
+        """Refused: robust and cluster covariances are the binary logit's only (as ``fit(cov_type=)``)."""
+        from ..exceptions import OptionError
+
+        raise OptionError(
+            f"with_cov({cov_type!r}) is not available for the {self.model.family} model: robust and "
+            "cluster-robust (sandwich) covariances are implemented for the binary logit only. Use the "
+            "model-based covariance (with clustered rows its standard errors may be too small)"
+        )
+
     def wald_test(self, hypothesis, q=None):
         """Wald chi-square test of ``L theta = q``; names as ``cov_params()`` (mlogit
         ``"level:term"``, ologit betas and thresholds ``"a|b"``). Returns a

@@ -130,9 +130,9 @@ def wald_test(res, hypothesis, q=None) -> WaldTest:
         rank_Lq = np.linalg.matrix_rank(np.column_stack([L, qq]))
         kind = "inconsistent (no coefficients satisfy them all)" if rank_Lq > rank_L else \
             "redundant (some follow from the others)"
+        fix = "Remove the contradicting ones" if rank_Lq > rank_L else "Remove the dependent ones"
         raise OptionError(
-            f"the {r} constraints {list(text)} are {kind}; they have rank {rank_L}. Remove the "
-            "dependent ones"
+            f"the {r} constraints {list(text)} are {kind}; they have rank {rank_L}. {fix}"
         )
     b = flat_params(res)
     V = res.cov_params().to_numpy()

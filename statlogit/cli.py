@@ -258,7 +258,8 @@ def _cov_options(args) -> dict:
 def _print_anova(res) -> None:
     from .report.content import p_text
 
-    test = "lr" if res.cov_type == "nonrobust" else "wald"
+    # LR tests need the unpenalized likelihood: a Firth fit gets Wald tests, as a robust covariance does
+    test = "lr" if res.cov_type == "nonrobust" and res.method != "firth" else "wald"
     table = res.anova(type=2, test=test)
     how = "likelihood-ratio" if test == "lr" else f"Wald, {res.cov_label}"
     print()

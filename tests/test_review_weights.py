@@ -112,3 +112,29 @@ def test_family_with_cov_is_refused_with_the_reason():
     mn = sl.mlogit("partic ~ hincome + children", data=women, reference="not.work")
     with pytest.raises(sl.exceptions.OptionError, match="with_cov\\('HC1'\\) is not available for the multinomial"):
         mn.with_cov("HC1")
+
+
+# --------------------------------------------------------------- Firth term tests; ordinal VIF with an interaction
+def test_firth_term_tests_are_wald_in_the_cli_and_the_report(tmp_path, capsys):
+    """LR term tests need the unpenalized likelihood; a Firth fit gets Wald tests, not an error
+    (before: `--method firth --anova` printed the summary, then failed with status 2)."""
+    path = DATA / "separation_complete.csv"
+    res = sl.logit("y ~ x", data=pd.read_csv(path), method="firth")
+    wald = res.anova(type=2, test="wald")
+    z2 = float((res.params["x"] / res.bse["x"]) ** 2)
+    assert wald.loc["x", "statistic"] == pytest.approx(z2, rel=1e-10)
+    out_md = tmp_path / "sep.md"
+    assert main(["fit", str(path), "y ~ x", "--method", "firth", "--anova", "--report", str(out_md)]) == 0
+    out = capsys.readouterr().out
+    assert "Term tests (type II, Wald" in out and f"{z2:10.4f}" in out
+    md = out_md.read_text()
+    assert "Term tests (type II, Wald" in md and "Term tests not computed" not in md
+
+
+def test_ordinal_interaction_collinearity_check_does_not_warn_about_the_intercept():
+    """The thresholds take the intercept's place: no 'the model has no intercept' warning
+    (pytest turns StatlogitWarning into an error) on MASS housing with Infl x Type."""
+    housing = sl.datasets.load_housing()
+    po = sl.ologit("Sat ~ Infl * Type + Cont", data=housing, weights="Freq", levels=["Low", "Medium", "High"])
+    table = po.check_assumptions()
+    assert "without the interaction and power terms" in str(table)

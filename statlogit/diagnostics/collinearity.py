@@ -139,7 +139,8 @@ def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
                      if t.kind != "intercept" and t.name not in set(exclude)]
     _need_two(term_cols)
     names = [d.column_names[j] for j in keep]
-    if d.intercept_index is None:
+    # An ordinal model's thresholds take the intercept's place: its centred VIFs are sensible.
+    if d.intercept_index is None and getattr(getattr(res, "model", None), "family", "") != "ordinal":
         from ..exceptions import DiagnosticWarning, warn
 
         warn("the model has no intercept: VIFs from centred columns may not be sensible "

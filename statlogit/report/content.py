@@ -338,7 +338,8 @@ def _power_text(v) -> str:
 
 def _inference_section(res, alpha, level, c, data_out) -> Section:
     """Term tests (car::Anova type II) and average marginal effects, with the covariance used."""
-    test = "lr" if res.cov_type == "nonrobust" else "wald"
+    # LR tests need the unpenalized likelihood: a Firth fit gets Wald tests, as a robust covariance does
+    test = "lr" if res.cov_type == "nonrobust" and res.method != "firth" else "wald"
     blocks = []
     terms = c.run("Term tests", lambda: res.anova(type=2, test=test))
     data_out["term_tests"] = None

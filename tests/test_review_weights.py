@@ -138,3 +138,17 @@ def test_ordinal_interaction_collinearity_check_does_not_warn_about_the_intercep
     po = sl.ologit("Sat ~ Infl * Type + Cont", data=housing, weights="Freq", levels=["Low", "Medium", "High"])
     table = po.check_assumptions()
     assert "without the interaction and power terms" in str(table)
+
+
+def test_two_moderators_sentence_says_where_the_other_is_held(arrests_fit):
+    """colour interacts with year and with age (carData::Arrests): the odds ratios of colour by
+    year hold at age = 0, those by age at year = 1997; the sentence must say so."""
+    _, res = arrests_fit
+    b = res.params
+    md = res.report(plots=False).to_markdown()
+    line = next(s for s in md.splitlines() if s.startswith("- colour = White rather than Black"))
+    by_year = np.exp(b["colour[T.White]"] + b["colour[T.White]:C(year)[T.1998]"])  # at age = 0
+    by_age = np.exp(b["colour[T.White]"] + 18 * b["colour[T.White]:age"])  # at year = 1997
+    assert "depends on year (at age = 0): year = 1997: " in line
+    assert f"year = 1998: {by_year:.4g} (" in line
+    assert f"depends on age (at year = 1997): age = 18: {by_age:.4g} (" in line

@@ -110,7 +110,7 @@ def coefficient_sentences(res, ors, level: str, conditional=None) -> list[str]:
         else:
             text = (f"Each {row['per']:g}-unit increase in {variable_label(name)} multiplies the odds of {event} "
                     f"by {orr} {ci}")
-        out.append(text + when + "." + _at_values(name, conditional, level))
+        out.append(text + when + "." + _at_values(name, conditional, level, partners.get(name, ())))
     return out
 
 
@@ -140,8 +140,9 @@ def _interaction_partners(res, contrasts) -> dict[str, list[str]]:
     return out
 
 
-def _at_values(name: str, conditional, level: str) -> str:
-    """" At neuroticism = 8, 11, 15 (quartiles) the odds ratios are ..." or ""."""
+def _at_values(name: str, conditional, level: str, held=()) -> str:
+    """" At neuroticism = 8, 11, 15 (quartiles) the odds ratios are ..." or "". ``held``: the
+    partners' settings ("age = 0"); with two moderators each list holds the other one there."""
     if conditional is None or not len(conditional):
         return ""
     rows = conditional[conditional["coefficient"] == name]
@@ -149,7 +150,9 @@ def _at_values(name: str, conditional, level: str) -> str:
     for moderator, group in rows.groupby("moderator", sort=False):
         cells = "; ".join(f"{r['at']}: {fmt_num(r['odds_ratio'])} ({fmt_num(r['lower'])} to {fmt_num(r['upper'])})"
                           for _, r in group.iterrows())
-        out.append(f" Its odds ratio depends on {moderator}: {cells} ({level} Wald CI).")
+        others = [c for c in held if not c.startswith(f"{moderator} = ")]
+        at = f" (at {' and '.join(others)})" if others else ""
+        out.append(f" Its odds ratio depends on {moderator}{at}: {cells} ({level} Wald CI).")
     return "".join(out)
 
 

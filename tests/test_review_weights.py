@@ -152,3 +152,23 @@ def test_two_moderators_sentence_says_where_the_other_is_held(arrests_fit):
     assert "depends on year (at age = 0): year = 1997: " in line
     assert f"year = 1998: {by_year:.4g} (" in line
     assert f"depends on age (at year = 1997): age = 18: {by_age:.4g} (" in line
+
+
+def test_marginal_effect_of_a_factor_of_an_expression_is_not_a_silent_zero():
+    """Pima: C(pregnant > 3) has levels False/True, which are not values of `pregnant`; setting
+    the column to them gave an AME of exactly 0 with SE 0 and z, p NaN. Such a variable is now
+    left out of the default table and refused by name when asked for."""
+    pima = sl.datasets.load_pima()
+    res = sl.logit("diabetes ~ glucose*mass + np.log(age) + I(pedigree**2) + C(pregnant > 3)", data=pima)
+    me = res.marginal_effects()
+    assert list(me.index) == ["glucose", "mass", "age", "pedigree"]
+    assert np.isfinite(me.to_numpy()).all()
+    # numeric AMEs through np.log, I(**2) and the interaction: central differences of predict()
+    rows = pima.loc[res.design.row_labels]
+    for var in ["glucose", "age", "pedigree"]:
+        step = 1e-5
+        fd = np.mean((res.predict(rows.assign(**{var: rows[var] + step}))
+                      - res.predict(rows.assign(**{var: rows[var] - step}))) / (2 * step))
+        assert me.loc[var, "effect"] == pytest.approx(fd, rel=1e-6)
+    with pytest.raises(sl.exceptions.OptionError, match=r"'pregnant' enter\(s\) the formula only through a factor"):
+        res.marginal_effects(variables="pregnant")

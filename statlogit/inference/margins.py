@@ -84,6 +84,9 @@ def model_variables(res) -> list[_Variable]:
                 if len(owning) == 1 and len(owning[0].factors) == 1:
                     plain = info.term_slices[owning[0]].start
             out.append(_Variable(var, "numeric", cols, plain=plain))
+        elif types == {"categorical"} and len(factors) == 1 and not _is_level_of(factors[0].code, var):
+            # C(pregnant > 3): the levels are of an expression, so setting the column to a level is meaningless
+            out.append(_Variable(var, "derived", cols))
         elif types == {"categorical"} and len(factors) == 1:
             f = factors[0]
             levels = list(info.factor_infos[f].categories)
@@ -91,6 +94,12 @@ def model_variables(res) -> list[_Variable]:
         else:
             out.append(_Variable(var, "mixed", cols))
     return out
+
+
+def _is_level_of(code: str, var: str) -> bool:
+    """Whether the factor's levels are values of the column: ``var``, ``C(var, ...)``, ``Q("var")``."""
+    v = re.escape(var)
+    return re.fullmatch(rf"\s*(?:C\(\s*)?(?:{v}|Q\(\s*['\"]{v}['\"]\s*\))\s*(?:,.*)?\)?\s*", code, re.S) is not None
 
 
 def _reference(info, factor, levels):
@@ -222,7 +231,7 @@ def _constant(frame: pd.DataFrame, var: _Variable, value):
 def _select(all_vars: list[_Variable], variables) -> list[_Variable]:
     names = [v.name for v in all_vars]
     if variables is None:
-        chosen = [v for v in all_vars if v.kind != "mixed"]
+        chosen = [v for v in all_vars if v.kind not in ("mixed", "derived")]
     else:
         wanted = [variables] if isinstance(variables, str) else list(variables)
         unknown = [v for v in wanted if v not in names]
@@ -236,6 +245,11 @@ def _select(all_vars: list[_Variable], variables) -> list[_Variable]:
     if mixed and variables is not None:
         raise OptionError(f"{', '.join(mixed)} enter(s) the formula both as a factor and as a number; "
                           "its marginal effect is not defined")
+    derived = [v.name for v in chosen if v.kind == "derived"]
+    if derived and variables is not None:
+        raise OptionError(f"{', '.join(map(repr, derived))} enter(s) the formula only through a factor of an "
+                          "expression (as C(x > 3)), so the factor's levels are not values of the column; add the "
+                          "factor as a column of the data (df['x_gt3'] = df['x'] > 3) and refit for its marginal effect")
     if not chosen:
         raise OptionError("the model has no variables besides the intercept; there is no marginal effect")
     return chosen

@@ -172,3 +172,13 @@ def test_marginal_effect_of_a_factor_of_an_expression_is_not_a_silent_zero():
         assert me.loc[var, "effect"] == pytest.approx(fd, rel=1e-6)
     with pytest.raises(sl.exceptions.OptionError, match=r"'pregnant' enter\(s\) the formula only through a factor"):
         res.marginal_effects(variables="pregnant")
+
+
+def test_compare_refusals_give_the_fix_that_fits_the_reason(housing):
+    """Weighted vs unweighted fits on the same 72 housing rows: the fix is the weights, not the rows."""
+    big = sl.logit(FORMULA, data=housing, weights="Freq")
+    with pytest.raises(sl.exceptions.OptionError, match=r"different weights\. Fit both with the same weights="):
+        sl.compare(sl.logit("high ~ Infl + Type", data=housing), big)
+    pima = sl.datasets.load_pima()
+    with pytest.raises(sl.exceptions.OptionError, match=r"different numbers of rows .*Fit both to the same rows"):
+        sl.compare(sl.logit("diabetes ~ glucose", data=pima), sl.logit("diabetes ~ glucose + mass", data=pima))

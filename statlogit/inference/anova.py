@@ -271,10 +271,14 @@ def compare(*models) -> pd.DataFrame:
     for i in range(1, len(models)):
         why = _same_rows(models[0], models[i])
         if why:
-            raise OptionError(
-                f"model 1 and {_label(i)} cannot be compared: {why}. Fit both to the same rows (drop the rows "
-                "with missing values in either model's variables first)"
-            )
+            if why.startswith(("different weights", "different offsets")):
+                fix = "Fit both with the same weights= and offset="
+            elif why.startswith("different rows") or why.startswith("different numbers of rows"):
+                fix = ("Fit both to the same rows (drop the rows with missing values in either model's "
+                       "variables first)")
+            else:
+                fix = "Fit both to the same response, with the same event (or levels and reference)"
+            raise OptionError(f"model 1 and {_label(i)} cannot be compared: {why}. {fix}")
     nested = True
     for i in range(1, len(models)):
         a, b = models[i - 1], models[i]

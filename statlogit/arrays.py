@@ -57,6 +57,8 @@ def design_from_arrays(y, X, *, intercept: bool = True, missing: str = "drop", e
     if isinstance(y, pd.Series):
         name = str(y.name) if y.name is not None else "y"
         ys = y.reset_index(drop=True)
+    elif isinstance(y, pd.Categorical):  # keep its categories and order (np.asarray would drop them)
+        ys = pd.Series(y, copy=False)
     else:
         ya = np.asarray(y)
         if ya.ndim != 1:

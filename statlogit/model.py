@@ -86,6 +86,11 @@ class Logit:
         """
         from .results import LogitResults
 
+        if "groups" in options:  # the clusters belong to the model (they are aligned with its rows)
+            from .exceptions import OptionError
+
+            raise OptionError("groups= is given when the model is built, not to fit(): sl.Logit(y, X, "
+                              "groups=g).fit(cov_type='cluster'), or res.with_cov('cluster', groups=g)")
         device = options.pop("device", "cpu")
         if device != "cpu":
             from .backends.cupy import fit_on_device

@@ -182,3 +182,28 @@ def test_compare_refusals_give_the_fix_that_fits_the_reason(housing):
     pima = sl.datasets.load_pima()
     with pytest.raises(sl.exceptions.OptionError, match=r"different numbers of rows .*Fit both to the same rows"):
         sl.compare(sl.logit("diabetes ~ glucose", data=pima), sl.logit("diabetes ~ glucose + mass", data=pima))
+
+
+# --------------------------------------------------------------- array entry points
+def test_array_models_read_like_r():
+    """sl.Logit(y, X) on birthwt: the summary's formula has no 'Intercept' term (R: low ~ age + lwt),
+    '0 +' when there is none; groups= passed to fit() says where it belongs."""
+    bw = pd.read_csv(DATA / "birthwt.csv")
+    X, y = bw[["age", "lwt", "smoke"]], bw["low"]
+    assert "Formula:          low ~ age + lwt + smoke\n" in str(sl.Logit(y, X).fit().summary())
+    assert "low ~ 0 + age + lwt + smoke\n" in str(sl.Logit(y, X, intercept=False).fit().summary())
+    with pytest.raises(sl.exceptions.OptionError, match=r"groups= is given when the model is built.*sl.Logit\(y, X, "):
+        sl.Logit(y, X).fit(cov_type="cluster", groups=bw["race"])
+
+
+def test_ordered_logit_takes_the_order_of_a_bare_ordered_categorical(housing):
+    """OrderedLogit(pd.Categorical(..., ordered=True), X) said 'unordered levels' (np.asarray dropped
+    the categories); it must give the same fit as the formula interface on MASS housing."""
+    import patsy
+
+    X = patsy.dmatrix("Infl + Type + Cont", housing, return_type="dataframe").drop(columns="Intercept")
+    cat = pd.Categorical(housing["Sat"].astype(str), categories=["Low", "Medium", "High"], ordered=True)
+    by_array = sl.OrderedLogit(cat, X, weights=housing["Freq"]).fit()
+    by_formula = sl.ologit("Sat ~ Infl + Type + Cont", data=housing, weights="Freq", levels=["Low", "Medium", "High"])
+    np.testing.assert_allclose(by_array.params.to_numpy(), by_formula.params.to_numpy(), rtol=1e-10)
+    assert list(by_array.params.index[-2:]) == ["Low|Medium", "Medium|High"]

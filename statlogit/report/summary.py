@@ -20,9 +20,17 @@ def count_text(value) -> str:
     return f"{v:.0f}" if v.is_integer() else f"{v:.2f}"
 
 
+def _array_formula(res) -> str:
+    """R's reading of a model fitted on arrays: ``low ~ age + lwt`` (``low ~ 0 + age`` without intercept)."""
+    d = res.design
+    icpt = getattr(d, "intercept_index", None)
+    names = [n for j, n in enumerate(res.names) if j != icpt]
+    no_intercept = icpt is None and not getattr(res.model, "family", "")  # ordinal: thresholds replace it
+    return f"{d.response_name} ~ {'0 + ' if no_intercept else ''}{' + '.join(names)}"
+
+
 def model_facts(res) -> dict[str, str]:
     """The formula, rows used/dropped and how the fit went, worded once for every view."""
-    d = res.design
     used = f"{res.nobs} used"
     if res.n_dropped:
         used += f", {res.n_dropped} dropped for missing values"
@@ -31,7 +39,7 @@ def model_facts(res) -> dict[str, str]:
         used += f" (frequency weights, total {count_text(weights.sum())})"
     status = "converged" if res.converged else "NOT converged"
     return {
-        "formula": res.formula or f"{d.response_name} ~ {' + '.join(res.names)}",
+        "formula": res.formula or _array_formula(res),
         "observations": used,
         "method": f"{res.method}, {res.n_iter} iterations, {status}",
     }

@@ -134,33 +134,30 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin, ModelResults):
         return self._profile_ci(alpha, z, progress)
 
     def _profile_ci(self, alpha: float, z: float, progress: bool) -> pd.DataFrame:
-        from .inference.profile import profile_limits
+        from .inference.profile import profile_intervals
 
         self._require_mle("profile-likelihood intervals")
         self._refuse_profile_under_robust()
         d = self.design
         b = self.params.to_numpy()
         se = self.bse.to_numpy()
-        rows = range(len(b))
+        todo = [j for j in range(len(b)) if (alpha, j) not in self._profile_cache]
         bar = None
-        if progress:
+        if progress and todo:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(b), desc="profile intervals", leave=False)
-        out = np.empty((len(b), 2))
+            bar = tqdm(total=2 * len(todo), desc="profile limits", leave=False)
         try:
-            for j in rows:
-                key = (alpha, j)
-                if key not in self._profile_cache:
-                    self._profile_cache[key] = profile_limits(
-                        d.X, d.y, b, se, self.llf, j, z, self.model.offset, self.model.weights
-                    )
-                out[j] = self._profile_cache[key]
-                if bar is not None:
-                    bar.update(1)
+            if todo:
+                limits = profile_intervals(d.X, d.y, b, se, self.llf, self.fit_info.information, z, todo,
+                                           self.model.offset, self.model.weights,
+                                           on_done=None if bar is None else bar.update)
+                for j, lim in zip(todo, limits):
+                    self._profile_cache[(alpha, j)] = (float(lim[0]), float(lim[1]))
         finally:
             if bar is not None:
                 bar.close()
+        out = np.array([self._profile_cache[(alpha, j)] for j in range(len(b))])
         return pd.DataFrame(out, index=self.names, columns=["lower", "upper"])
 
     def _require_mle(self, what: str) -> None:

@@ -163,3 +163,53 @@ def _one_limit(prof: _Profile, b_hat: float, se_j: float, z: float, sign: float,
         xtol=1e-12 * max(1.0, abs(b_hat)),
         rtol=4 * np.finfo(float).eps,
     )
+
+
+def profile_intervals(
+    X: np.ndarray,
+    y: np.ndarray,
+    beta_hat: np.ndarray,
+    se: np.ndarray,
+    loglik_hat: float,
+    information: np.ndarray,
+    z: float,
+    which: list[int],
+    offset: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+    on_done=None,
+) -> np.ndarray:
+    """Lower and upper limits ``(len(which), 2)`` of the coefficients ``which``.
+
+    All limits are solved together by the Venzon-Moolgavkar iteration
+    (:mod:`statlogit.inference.venzon_moolgavkar`), each pass over X evaluating every
+    limit's point at once (:mod:`statlogit.inference.batch_pass`). A limit that iteration
+    does not settle (a flat profile under near-separation, a point where the likelihood
+    overflows) is solved by :func:`profile_limits`, which also finds infinite limits.
+    ``information`` is X'WX at ``beta_hat``. ``on_done(k)`` is called as k limits finish.
+    """
+    from .batch_pass import evaluate_many
+    from .venzon_moolgavkar import vm_limits
+
+    targets = [(int(j), side) for j in which for side in (-1.0, 1.0)]
+    out = np.full((len(which), 2), np.nan)
+    if not targets:
+        return out
+    ok = np.zeros(len(targets), dtype=bool)
+    try:
+        values, ok = vm_limits(
+            lambda B, exact: evaluate_many(X, y, B, offset, weights, exact),
+            beta_hat, information, loglik_hat, z, targets, on_done=on_done)
+    except np.linalg.LinAlgError:  # the information itself is singular: refits decide
+        values = np.full(len(targets), np.nan)
+    for k, (_j, side) in enumerate(targets):
+        if ok[k]:
+            out[k // 2, int(side > 0)] = values[k]
+    for i, j in enumerate(which):
+        if not ok[2 * i] or not ok[2 * i + 1]:
+            lo, hi = profile_limits(X, y, beta_hat, se, loglik_hat, j, z, offset, weights)
+            for side, val in ((0, lo), (1, hi)):
+                if not ok[2 * i + side]:
+                    out[i, side] = val
+                    if on_done is not None:
+                        on_done(1)
+    return out

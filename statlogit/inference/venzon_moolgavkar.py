@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: A limit is converged when the next step moves every coefficient by at most this many SEs.
+#: A limit is converged when the next step moves every coefficient by at most this many SEs
+#: (or by the rounding error of the log-likelihood, if larger: large n).
 STEP_TOL = 1e-12
 #: Steps this small that stop shrinking are at the rounding floor of the log-likelihood.
 FLOOR_TOL = 1e-7
@@ -107,6 +108,8 @@ def vm_limits(
     cov = np.linalg.inv(information)
     se = np.sqrt(np.diag(cov))
     target = loglik_hat - 0.5 * z * z
+    # A step of d SEs changes l by about z d: below the rounding of l, steps are noise.
+    tol = max(STEP_TOL, 4.0 * np.finfo(float).eps * abs(loglik_hat) / z)
     lims = []
     for j, side in targets:
         # start on the Wald limit, nuisance moved along the conditional maximum of the quadratic
@@ -137,7 +140,7 @@ def vm_limits(
                 _retreat(lim)
                 continue
             lim.halvings = 0
-            converged = size <= STEP_TOL or (size <= FLOOR_TOL and size > 0.5 * lim.prev_step)
+            converged = size <= tol or (size <= FLOOR_TOL and size > 0.5 * lim.prev_step)
             if converged:
                 r = np.sqrt(max(2.0 * (loglik_hat - (float(ll[k]) + gap)), 0.0))
                 if abs(r - z) <= ROOT_TOL:
@@ -145,7 +148,7 @@ def vm_limits(
                     if on_done is not None:
                         on_done(1)
                     continue
-            if size > SLOW_RATE * lim.prev_step:
+            if size > SLOW_RATE * lim.prev_step and size > FLOOR_TOL:
                 lim.exact = True
             lim.prev_theta, lim.prev_merit, lim.prev_step = lim.theta, merit, size
             lim.theta = lim.theta + d

@@ -21,19 +21,32 @@ class DiagnosticsMixin:
 
         return vif(self, basis)
 
+    def _diagnostic_cache(self, key, compute):
+        """Diagnostics that refit or pass over all rows are computed once per results
+        object (the report, check_assumptions() and the user share them)."""
+        cache = self.__dict__.setdefault("_diagnostics", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     def box_tidwell(self, shift=None):
         """Box-Tidwell test of linearity of the logit (x*ln(x) terms added to the logistic
         model). See :mod:`statlogit.diagnostics.linearity`."""
         from .linearity import box_tidwell
 
-        return box_tidwell(self, shift)
+        key = ("box_tidwell", tuple(sorted(shift.items())) if isinstance(shift, dict) else shift)
+        try:
+            hash(key)
+        except TypeError:
+            return box_tidwell(self, shift)
+        return self._diagnostic_cache(key, lambda: box_tidwell(self, shift))
 
     def influence(self):
         """Residuals, leverage, Cook's distance, dfbetas, dffits, covratio and flags (R's
         definitions for glm). See :mod:`statlogit.diagnostics.influence`."""
         from .influence import Influence
 
-        return Influence(self)
+        return self._diagnostic_cache(("influence",), lambda: Influence(self))
 
     def hosmer_lemeshow(self, groups: int = 10):
         """Hosmer-Lemeshow test as ``ResourceSelection::hoslem.test``: ``statistic``, ``df``,
@@ -86,4 +99,6 @@ class DiagnosticsMixin:
         """One verdict per assumption (an :class:`~statlogit.diagnostics.assumptions.AssumptionReport`)."""
         from .assumptions import check_assumptions
 
-        return check_assumptions(self, alpha)
+        if not isinstance(alpha, int | float):
+            return check_assumptions(self, alpha)  # the validator explains
+        return self._diagnostic_cache(("check_assumptions", alpha), lambda: check_assumptions(self, alpha))

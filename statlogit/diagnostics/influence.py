@@ -70,6 +70,8 @@ class Influence:
         ds = np.sqrt(np.diag(H))
         self._ds = ds
         self._R = cho_factor(H / np.outer(ds, ds), lower=False, check_finite=False)[0]
+        # R^-1 once, so each block is one GEMM instead of a triangular solve per block.
+        self._Rinv = solve_triangular(self._R, np.eye(p), lower=False, check_finite=False)
         h = np.empty(n)
         for start in range(0, n, BLOCK_ROWS):
             sl = slice(start, min(start + BLOCK_ROWS, n))
@@ -115,7 +117,28 @@ class Influence:
     def _block_B(self, sl: slice) -> np.ndarray:
         """``R^-T D^-1 x_i sqrt(w_i)`` for the rows in ``sl`` (p x m)."""
         Xs = self._X[sl] / self._ds * self._sw[sl, None]
-        return solve_triangular(self._R, Xs.T, trans="T", lower=False, check_finite=False)
+        return (Xs @ self._Rinv).T
+
+    @cached_property
+    def max_abs_dfbetas(self) -> pd.Series:
+        """``max_j |dfbetas_ij|`` per row, block by block (no n x p matrix is kept)."""
+        sd = np.sqrt(np.einsum("ij,ij->i", self._Rinv, self._Rinv)) / self._ds
+        if self._cs is not None:
+            sd = sd / self._cs
+        if "dfbetas" in self.__dict__:
+            return self.dfbetas.abs().max(axis=1)
+        n = self.n
+        out = np.empty(n)
+        scale = self._dev / self._omh / self.sigma.to_numpy()
+        P = self._Rinv @ self._Rinv.T  # (D^-1 H D^-1)^-1
+        for start in range(0, n, BLOCK_ROWS):
+            sl = slice(start, min(start + BLOCK_ROWS, n))
+            Xs = self._X[sl] / self._ds * self._sw[sl, None]
+            C = Xs @ P
+            C /= self._ds if self._cs is None else self._ds * self._cs
+            C /= sd
+            out[sl] = np.abs(C).max(axis=1) * np.abs(scale[sl])
+        return pd.Series(out, index=self._labels, name="max_abs_dfbetas")
 
     # ---------------------------------------------------------------- coefficients
     @cached_property
@@ -153,7 +176,7 @@ class Influence:
         t = self.table
         with np.errstate(invalid="ignore"):
             f = {
-                "dfbetas": (self.dfbetas.abs() > 1).any(axis=1).to_numpy(),
+                "dfbetas": (self.max_abs_dfbetas > 1).to_numpy(),
                 "dffits": (t["dffits"].abs() > 3 * np.sqrt(p / (n - p))).to_numpy(),
                 "covratio": ((1 - t["covratio"]).abs() > 3 * p / (n - p)).to_numpy(),
                 "cooks_f": fdtr(p, n - p, t["cooks"].to_numpy()) > 0.5,
@@ -176,7 +199,7 @@ class Influence:
                          dtype=object)
         rules = names[inverse.reshape(-1)]
         t = self.table.loc[anyf, ["hat", "cooks", "rstandard_deviance", "dffits", "covratio"]].copy()
-        t["max_abs_dfbetas"] = self.dfbetas.abs().max(axis=1).loc[anyf]
+        t["max_abs_dfbetas"] = self.max_abs_dfbetas.loc[anyf]
         t["rules"] = rules
         t["n_rules"] = sub.sum(axis=1).to_numpy()
         return t

@@ -56,22 +56,21 @@ class BoxTidwellResult:
                 f"df={self.lr_df} p={self.lr_p:.3g} skipped={self.skipped}>")
 
 
-def _distinct_more_than_two(x: np.ndarray) -> int:
-    """1, 2 or 3 (= more than two) distinct values, in O(n) without sorting."""
-    a = x[0]
-    other = x[x != a]
-    if other.size == 0:
-        return 1
-    b = other[0]
-    return 2 if np.all(other == b) else 3
+def _distinct_counts(Xn: np.ndarray) -> np.ndarray:
+    """Per column: 1, 2 or 3 (= more than two) distinct values, in one pass without sorting."""
+    other = Xn != Xn[0]
+    has_other = other.any(axis=0)
+    b = Xn[other.argmax(axis=0), np.arange(Xn.shape[1])]
+    third = (other & (Xn != b)).any(axis=0)
+    return np.where(third, 3, np.where(has_other, 2, 1))
 
 
 def eligible_predictors(design, shift=None) -> tuple[list[tuple[str, int, float]], dict[str, str]]:
     """``[(name, column, shift)]`` to test and ``{name: reason}`` for the others."""
     tested: list[tuple[str, int, float]] = []
     skipped: dict[str, str] = {}
-    X = design.X
     shifts = {} if shift is None or isinstance(shift, str) else dict(shift)
+    numeric = []
     for t in design.terms:
         if t.kind == "intercept":
             continue
@@ -84,13 +83,19 @@ def eligible_predictors(design, shift=None) -> tuple[list[tuple[str, int, float]
         if t.variable is None or len(t.columns) != 1:
             skipped[t.name] = "transformed term"
             continue
-        x = X[:, t.columns[0]]
-        k = _distinct_more_than_two(x)
+        numeric.append(t)
+    if numeric:
+        # the candidate columns gathered once: one read of X instead of one per column
+        Xn = design.X[:, [t.columns[0] for t in numeric]]
+        counts = _distinct_counts(Xn)
+        lows = Xn.min(axis=0)
+    for i, t in enumerate(numeric):
+        k = int(counts[i])
         if k < 3:
             skipped[t.name] = "binary" if k == 2 else "constant"
             continue
         c = float(shifts.pop(t.name, 0.0))
-        lo = float(x.min())
+        lo = float(lows[i])
         if shift == "auto" and lo <= 0:
             c = 1.0 - lo
         if lo + c <= 0:
@@ -124,11 +129,13 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
             "to include a predictor with values <= 0"
         )
     n, p = d.X.shape
-    extra = np.empty((n, len(tested)))
-    for k, (_, col, c) in enumerate(tested):
-        x = d.X[:, col] + c
-        extra[:, k] = x * np.log(x)
-    Xa = np.concatenate([d.X, extra], axis=1)
+    # the augmented design [X, x ln x ...] filled in place (one gather of the tested columns)
+    Xa = np.empty((n, p + len(tested)))
+    Xa[:, :p] = d.X
+    xs = d.X[:, [col for _, col, _ in tested]]
+    xs += np.array([c for _, _, c in tested])
+    Xa[:, p:] = xs * np.log(xs)
+    del xs
     start = np.r_[res.fit_info.params, np.zeros(len(tested))]
     opts = dict(offset=res.model.offset, weights=res.model.weights, intercept_index=d.intercept_index)
     from ..solvers.newton import SingularInformation

@@ -180,7 +180,8 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
                             f"variable (quartiles, or each level; {level} Wald CI)", index=False))
     blocks += [
         FigureRef("forest", f"Odds ratios with {level} {ci_name} intervals (log scale)"),
-        FigureRef("effect", "Predicted probability for one predictor, others at typical values"),
+        FigureRef("effect", "Predicted probability for one predictor, others at typical values"
+                  + _display_note(res.nobs, "observed outcomes")),
     ]
     sections.append(Section("Coefficients and odds ratios", blocks, "coefficients"))
     data_out["coefficients"] = [
@@ -283,7 +284,8 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
                                                      "predictor"), "lr_stat": bt.lr_stat,
                                    "lr_df": bt.lr_df, "lr_p": bt.lr_p,
                                    "skipped": {str(k2): str(v) for k2, v in skipped.items()}}
-    blocks.append(FigureRef("linearity", "Component-plus-residual plots with lowess smoother"))
+    blocks.append(FigureRef("linearity", "Component-plus-residual plots with a lowess-type smoother on the means of "
+                            "100 quantile bins"))
     infl = c.run("Influence measures", res.influence)
     data_out["influence"] = None
     if infl is not None:
@@ -299,7 +301,8 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
         if thresholds:
             blocks.append(Bullets([str(v) for v in thresholds.values()]))
         data_out["influence"] = {"top": _records(worst, "row"), "thresholds": thresholds, "n_flagged": n_flag}
-    blocks.append(FigureRef("influence", "Influence: leverage against studentized residual"))
+    blocks.append(FigureRef("influence", "Influence: leverage against studentized residual"
+                            + _display_note(res.nobs, "points", top=True)))
     sections.append(Section("Details", blocks, "details"))
 
     if plots:
@@ -361,6 +364,16 @@ def _inference_section(res, alpha, level, c, data_out) -> Section:
                            f"{res.cov_label}.", "note"))
         data_out["marginal_effects"] = {"kind": "average", "table": _records(me, "term")}
     return Section("Term tests and marginal effects", blocks, "inference")
+
+
+def _display_note(n: int, what: str, top: bool = False) -> str:
+    """Caption fragment for a plot that draws a display sample of the rows (see plots.DISPLAY_ROWS)."""
+    from .plots import DISPLAY_ROWS, DISPLAY_TOP
+
+    if n <= DISPLAY_ROWS:
+        return ""
+    extra = f", the {DISPLAY_TOP:,} rows with the largest Cook's distance among them" if top else ""
+    return f"; {what}: a display sample of {DISPLAY_ROWS:,} of {n:,} rows{extra} (every number uses all rows)"
 
 
 def p_text(p) -> str:

@@ -7,8 +7,6 @@ global state and no display backend is involved). Each returns the Figure.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ..exceptions import OptionError
@@ -16,6 +14,55 @@ from ..exceptions import OptionError
 BLUE = "#1f5a96"
 RED = "#b2182b"
 GREY = "#6b6b6b"
+
+#: Plots that draw one mark per row draw at most this many (a display sample above it);
+#: every number shown or reported is still computed on all rows.
+DISPLAY_ROWS = 5000
+#: Of the display sample of the influence plot, this many are the rows with the largest Cook's D.
+DISPLAY_TOP = 500
+#: Quantile bins of the binned smoother in the linearity plot.
+SMOOTH_BINS = 100
+
+
+def display_rows(n: int, must: np.ndarray | None = None, size: int = DISPLAY_ROWS) -> np.ndarray | None:
+    """Sorted row indices to draw when ``n > size`` (``must`` always included, the rest a
+    random sample with a fixed seed), or None when every row is drawn."""
+    if n <= size:
+        return None
+    must = np.zeros(0, dtype=np.intp) if must is None else np.asarray(must, dtype=np.intp)
+    rng = np.random.default_rng(20240601)
+    pool = np.setdiff1d(np.arange(n), must, assume_unique=False)
+    rest = rng.choice(pool, size=max(size - must.size, 0), replace=False)
+    return np.sort(np.concatenate([must, rest]))
+
+
+def binned_smooth(x: np.ndarray, v: np.ndarray, bins: int = SMOOTH_BINS, frac: float = 2 / 3):
+    """Lowess-type smooth of ``v`` on ``x`` computed on quantile-bin means: a local-linear fit
+    at each bin mean, tricube weights times the bin counts, span = the nearest bins holding
+    ``frac`` of the rows. O(n) to bin, O(bins^2) to smooth (lowess on all rows is O(n^2))."""
+    edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
+    if len(edges) < 2:
+        return np.array([x.mean()]), np.array([v.mean()])
+    idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+    counts = np.bincount(idx, minlength=len(edges) - 1).astype(float)
+    keep = counts > 0
+    cnt = counts[keep]
+    xm = np.bincount(idx, weights=x, minlength=len(counts))[keep] / cnt
+    vm = np.bincount(idx, weights=v, minlength=len(counts))[keep] / cnt
+    at = np.unique(np.r_[x.min(), xm, x.max()])  # the bin means and the ends of the data
+    out = np.empty(len(at))
+    for i, x0 in enumerate(at):
+        d = np.abs(xm - x0)
+        order = np.argsort(d, kind="stable")
+        reach = np.searchsorted(np.cumsum(cnt[order]), frac * cnt.sum())
+        h = max(d[order][min(reach, len(d) - 1)], 1e-12 * (1.0 + abs(x0)))
+        w = cnt * np.clip(1 - (d / (h * 1.000001)) ** 3, 0, None) ** 3
+        sw = w.sum()
+        mx, mv = w @ xm / sw, w @ vm / sw
+        sxx = w @ (xm - mx) ** 2
+        slope = (w @ ((xm - mx) * (vm - mv)) / sxx) if sxx > 0 else 0.0
+        out[i] = mv + slope * (x0 - mx)
+    return at, out
 
 
 def _axes(ax, size=(6.4, 4.2)):
@@ -113,6 +160,8 @@ def roc(res, ax=None):
     """ROC curve of the fitted probabilities, with the AUC in the legend."""
     curve = res.roc()
     auc = float(res.classification()["auc"])
+    if len(curve) > DISPLAY_ROWS:  # a monotone curve: evenly spaced vertices draw it to within a pixel
+        curve = curve.iloc[np.unique(np.linspace(0, len(curve) - 1, DISPLAY_ROWS).round().astype(int))]
     fig, ax = _axes(ax, (4.8, 4.6))
     ax.plot(curve["fpr"], curve["tpr"], color=BLUE, linewidth=2, label=f"model (AUC = {auc:.3f})")
     ax.plot([0, 1], [0, 1], color=GREY, linestyle="--", linewidth=1, label="chance (AUC = 0.5)")
@@ -158,7 +207,10 @@ def influence(res, ax=None, label: int = 5):
     p, n = res.k_params, res.nobs
     fig, ax = _axes(ax, (6.4, 4.6))
     size = 10 + 600 * cooks / max(float(np.nanmax(cooks)), 1e-300)
-    ax.scatter(h, r, s=size, facecolors="none", edgecolors=BLUE, linewidths=0.8, alpha=0.8)
+    top = min(DISPLAY_TOP, n)
+    shown = display_rows(n, np.argpartition(-cooks, top - 1)[:top] if n > DISPLAY_ROWS else None)
+    sel = slice(None) if shown is None else shown
+    ax.scatter(h[sel], r[sel], s=size[sel], facecolors="none", edgecolors=BLUE, linewidths=0.8, alpha=0.8)
     for mult, style in ((2, ":"), (3, "--")):
         ax.axvline(mult * p / n, color=GREY, linestyle=style, linewidth=1, label=f"leverage {mult}p/n")
     for v in (-2, 2):
@@ -170,7 +222,9 @@ def influence(res, ax=None, label: int = 5):
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     ax.set_xlabel("leverage (hat value)")
     ax.set_ylabel("studentized residual")
-    ax.set_title("Influence (marker area: Cook's distance)")
+    ax.set_title("Influence (marker area: Cook's distance)"
+                 + ("" if shown is None else f"\n{len(shown):,} of {n:,} rows shown (the {top:,} largest D + a random sample)"),
+                 fontsize=None if shown is None else 10)
     ax.legend(loc="best", frameon=False, fontsize=8)
     _style(ax)
     return fig
@@ -214,12 +268,13 @@ def _component_residuals(res, predictor: str):
 
 
 def linearity(res, predictors=None, ax=None, bins: int = 10):
-    """Component-plus-residual plot per continuous predictor with a lowess smoother.
+    """Component-plus-residual plot per continuous predictor with a binned smoother.
 
     Points are bin means of the partial residuals ``(y - p)/(p(1 - p)) + b_j x_j`` over
     quantile bins of ``x_j``; the line is the model's linear term ``b_j x_j``; the curve is a
-    lowess smooth of all partial residuals. A curve that bends away from the line says the
-    effect is not linear on the log-odds scale (compare Box-Tidwell).
+    lowess-type smooth of all partial residuals through their means in 100 quantile bins
+    (:func:`binned_smooth`: O(n), where lowess on every row is O(n^2)). A curve that bends
+    away from the line says the effect is not linear on the log-odds scale (compare Box-Tidwell).
     """
     from .effects import continuous_predictors
 
@@ -242,8 +297,6 @@ def linearity(res, predictors=None, ax=None, bins: int = 10):
             extra.set_visible(False)
     else:
         fig, axes = ax.figure, [ax]
-    from statsmodels.nonparametric.smoothers_lowess import lowess
-
     for a, name in zip(axes, names):
         x, partial, b = _component_residuals(res, name)
         edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
@@ -252,15 +305,10 @@ def linearity(res, predictors=None, ax=None, bins: int = 10):
         keep = counts > 0
         xm = np.bincount(idx, weights=x, minlength=len(counts))[keep] / counts[keep]
         pm = np.bincount(idx, weights=partial, minlength=len(counts))[keep] / counts[keep]
-        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-            # statsmodels divides by zero where a window holds one repeated x (integer scores);
-            # those points come back NaN and are left out of the curve.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            smooth = lowess(partial, x, frac=2 / 3, it=0, return_sorted=True)
-        smooth = smooth[np.isfinite(smooth).all(axis=1)]
+        sx, sy = binned_smooth(x, partial)
         grid = np.linspace(x.min(), x.max(), 50)
         a.plot(grid, b * grid, color=GREY, linestyle="--", linewidth=1, label="linear term")
-        a.plot(smooth[:, 0], smooth[:, 1], color=RED, linewidth=1.6, label="lowess")
+        a.plot(sx, sy, color=RED, linewidth=1.6, label="smoother (binned)")
         a.plot(xm, pm, "o", color=BLUE, markersize=4, label="bin means")
         a.set_xlabel(name)
         a.set_ylabel("partial residual (log-odds)")
@@ -296,6 +344,9 @@ def effect(res, predictor: str | None = None, ax=None, data=None, at: dict | Non
     ax.plot(x, pred["prob"], color=BLUE, linewidth=2, label="predicted probability")
     xo = predictor_values(res, predictor, data)
     yo = res.design.y
+    shown = display_rows(len(yo))
+    if shown is not None:
+        xo, yo = np.asarray(xo)[shown], yo[shown]
     ax.plot(xo, yo + np.where(yo > 0, -0.015, 0.015), "|", color=GREY, alpha=0.35, markersize=6)
     ax.set_ylim(-0.03, 1.03)
     held_text = ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in held.items())

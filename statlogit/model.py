@@ -84,6 +84,8 @@ class Logit:
         ``cov_type`` ("nonrobust", "HC0".."HC3", "cluster" with the model's ``groups``) is the
         covariance behind every SE, test and interval (see :mod:`statlogit.inference.covariance`).
         """
+        import time
+
         from .results import LogitResults
 
         if "groups" in options:  # the clusters belong to the model (they are aligned with its rows)
@@ -91,6 +93,7 @@ class Logit:
 
             raise OptionError("groups= is given when the model is built, not to fit(): sl.Logit(y, X, "
                               "groups=g).fit(cov_type='cluster'), or res.with_cov('cluster', groups=g)")
+        started = time.perf_counter()
         device = options.pop("device", "cpu")
         if device != "cpu":
             from .backends.cupy import fit_on_device
@@ -109,6 +112,7 @@ class Logit:
         fit = _after_fit(self, fit, opts)
         res = LogitResults(self, fit, opts)
         res._check_cov()
+        res.fit_seconds = time.perf_counter() - started  # sets the report's time budget for profile CIs
         return res
 
     def _run_solver(self, opts: FitOptions):

@@ -116,12 +116,15 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin, ModelResults):
         """Two-sided Wald p-values, ``2 Phi(-|z|)`` (accurate far into the tail)."""
         return pd.Series(2.0 * ndtr(-np.abs(self.zvalues.to_numpy())), index=self.names, name="p")
 
-    def conf_int(self, alpha: float = 0.05, method: str = "wald", progress: bool = False) -> pd.DataFrame:
+    def conf_int(self, alpha: float = 0.05, method: str = "wald", progress: bool = False,
+                 max_seconds: float | None = None) -> pd.DataFrame:
         """Confidence intervals for the coefficients (log-odds scale).
 
         ``method="wald"``: ``b -/+ z_{1-alpha/2} se``. ``method="profile"``: exact
         profile-likelihood limits (see :mod:`statlogit.inference.profile`), more accurate
         than Wald in small samples and the default of R's ``confint`` for a glm.
+        ``max_seconds`` (profile only): raise ``ProfileTimeLimit`` (a ``StatlogitError``)
+        instead of running longer than this.
         """
         alpha = _check_alpha(alpha)
         if method not in _CI_METHODS:
@@ -131,9 +134,9 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin, ModelResults):
         if method == "wald":
             se = self.bse.to_numpy()
             return pd.DataFrame({"lower": b - z * se, "upper": b + z * se}, index=self.names)
-        return self._profile_ci(alpha, z, progress)
+        return self._profile_ci(alpha, z, progress, max_seconds)
 
-    def _profile_ci(self, alpha: float, z: float, progress: bool) -> pd.DataFrame:
+    def _profile_ci(self, alpha: float, z: float, progress: bool, max_seconds: float | None = None) -> pd.DataFrame:
         from .inference.profile import profile_intervals
 
         self._require_mle("profile-likelihood intervals")
@@ -151,7 +154,7 @@ class LogitResults(DiagnosticsMixin, ReportMixin, InferenceMixin, ModelResults):
             if todo:
                 limits = profile_intervals(d.X, d.y, b, se, self.llf, self.fit_info.information, z, todo,
                                            self.model.offset, self.model.weights,
-                                           on_done=None if bar is None else bar.update)
+                                           on_done=None if bar is None else bar.update, max_seconds=max_seconds)
                 for j, lim in zip(todo, limits):
                     self._profile_cache[(alpha, j)] = (float(lim[0]), float(lim[1]))
         finally:

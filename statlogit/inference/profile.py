@@ -19,7 +19,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..exceptions import StatlogitError
 from ..solvers.newton import fit_newton
+
+
+class ProfileTimeLimit(StatlogitError, RuntimeError):
+    """Profile limits not done within the time allowed (``max_seconds``)."""
+
+    def __init__(self, max_seconds: float, elapsed: float):
+        super().__init__(
+            f"the profile-likelihood limits would take longer than the {max_seconds:.3g} s allowed "
+            f"(stopped after {elapsed:.3g} s); use Wald intervals, or call conf_int(method='profile') "
+            "without max_seconds"
+        )
+        self.max_seconds = max_seconds
 
 
 class ProfileFailure(Exception):
@@ -177,6 +190,7 @@ def profile_intervals(
     offset: np.ndarray | None = None,
     weights: np.ndarray | None = None,
     on_done=None,
+    max_seconds: float | None = None,
 ) -> np.ndarray:
     """Lower and upper limits ``(len(which), 2)`` of the coefficients ``which``.
 
@@ -186,9 +200,16 @@ def profile_intervals(
     does not settle (a flat profile under near-separation, a point where the likelihood
     overflows) is solved by :func:`profile_limits`, which also finds infinite limits.
     ``information`` is X'WX at ``beta_hat``. ``on_done(k)`` is called as k limits finish.
+    With ``max_seconds``, :class:`ProfileTimeLimit` is raised once the limits cannot be
+    done within that time (checked after every pass over X and every refit search).
     """
+    import time
+
     from .batch_pass import evaluate_many
-    from .venzon_moolgavkar import vm_limits
+    from .venzon_moolgavkar import OutOfTime, vm_limits
+
+    start = time.perf_counter()
+    deadline = None if max_seconds is None else start + max_seconds
 
     targets = [(int(j), side) for j in which for side in (-1.0, 1.0)]
     out = np.full((len(which), 2), np.nan)
@@ -198,14 +219,18 @@ def profile_intervals(
     try:
         values, ok = vm_limits(
             lambda B, exact: evaluate_many(X, y, B, offset, weights, exact),
-            beta_hat, information, loglik_hat, z, targets, on_done=on_done)
+            beta_hat, information, loglik_hat, z, targets, on_done=on_done, deadline=deadline)
     except np.linalg.LinAlgError:  # the information itself is singular: refits decide
         values = np.full(len(targets), np.nan)
+    except OutOfTime:
+        raise ProfileTimeLimit(max_seconds, time.perf_counter() - start) from None
     for k, (_j, side) in enumerate(targets):
         if ok[k]:
             out[k // 2, int(side > 0)] = values[k]
     for i, j in enumerate(which):
         if not ok[2 * i] or not ok[2 * i + 1]:
+            if deadline is not None and time.perf_counter() > deadline:
+                raise ProfileTimeLimit(max_seconds, time.perf_counter() - start)
             lo, hi = profile_limits(X, y, beta_hat, se, loglik_hat, j, z, offset, weights)
             for side, val in ((0, lo), (1, hi)):
                 if not ok[2 * i + side]:

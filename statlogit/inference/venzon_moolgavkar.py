@@ -47,6 +47,10 @@ ROOT_TOL = 1e-6
 MAX_HALVINGS = 20
 
 
+class OutOfTime(Exception):
+    """The limits would not be done by the caller's deadline."""
+
+
 @dataclass
 class _Limit:
     j: int
@@ -97,13 +101,18 @@ def vm_limits(
     targets: list[tuple[int, float]],
     max_iter: int = 40,
     on_done: Callable[[int], None] | None = None,
+    deadline: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Limits for ``targets = [(j, side)]`` (side -1 lower, +1 upper).
 
     ``evaluate(B, exact)`` returns log-likelihoods ``(K,)``, scores ``(p, K)`` and
     ``{k: information}`` for the columns ``k in exact`` of ``B`` (``p x K``).
     Returns ``(limits, ok)``; ``limits[k]`` is NaN where ``ok[k]`` is False.
+    ``deadline`` (a ``time.perf_counter()`` value): raise :class:`OutOfTime` as soon as
+    another pass would end after it.
     """
+    import time
+
     theta_hat = np.asarray(theta_hat, dtype=float)
     cov = np.linalg.inv(information)
     se = np.sqrt(np.diag(cov))
@@ -120,7 +129,10 @@ def vm_limits(
             break
         B = np.column_stack([lim.theta for lim in active])
         exact = tuple(k for k, lim in enumerate(active) if lim.exact)
+        t0 = time.perf_counter()
         ll, G, info = evaluate(B, exact)
+        if deadline is not None and time.perf_counter() + (time.perf_counter() - t0) > deadline:
+            raise OutOfTime(deadline)
         for k, lim in enumerate(active):
             if not (np.isfinite(ll[k]) and np.all(np.isfinite(G[:, k]))):
                 _retreat(lim)

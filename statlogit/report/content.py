@@ -24,6 +24,10 @@ from .tables import coefficient_labels, fmt_num, fmt_p, per_text, term_labels
 Z3 = lambda v: f"{float(v):.3f}"  # noqa: E731
 HL_LABELS = {"lower": "p from", "upper": "p to", "observed_events": "obs. events", "expected_events": "exp. events",
              "observed_non_events": "obs. non-events", "expected_non_events": "exp. non-events"}
+#: report() computes profile intervals only if they take at most this many times the fit
+#: (but always when that is under PROFILE_BUDGET_MIN_S seconds); otherwise Wald, with a note.
+PROFILE_BUDGET = 10.0
+PROFILE_BUDGET_MIN_S = 1.0
 COEF_FORMATS = {"coef": fmt_num, "se": fmt_num, "z": Z3, "p": fmt_p, "lower": fmt_num, "upper": fmt_num}
 
 
@@ -135,7 +139,10 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
             c.notes.append(f"Profile-likelihood intervals not computed: {sep.status} separation (the "
                            "likelihood has no finite maximum along the separating direction).")
         else:
-            ci = c.run("Profile-likelihood intervals", lambda: res.conf_int(alpha, "profile", progress=progress))
+            budget = profile_budget(res)
+            what = "Profile-likelihood intervals" + ("" if budget is None else
+                                                     f" (the report allows them {PROFILE_BUDGET:g} x the fit time)")
+            ci = c.run(what, lambda: res.conf_int(alpha, "profile", progress=progress, max_seconds=budget))
         if ci is None:
             c.notes.append("Wald intervals are shown instead of profile-likelihood intervals.")
             ci_method = "wald"
@@ -364,6 +371,13 @@ def _inference_section(res, alpha, level, c, data_out) -> Section:
                            f"{res.cov_label}.", "note"))
         data_out["marginal_effects"] = {"kind": "average", "table": _records(me, "term")}
     return Section("Term tests and marginal effects", blocks, "inference")
+
+
+def profile_budget(res) -> float | None:
+    """Seconds the report gives profile-likelihood intervals: PROFILE_BUDGET x the fit time
+    (at least PROFILE_BUDGET_MIN_S); None (no limit) when the fit time is unknown."""
+    t = getattr(res, "fit_seconds", None)
+    return None if t is None else max(PROFILE_BUDGET * t, PROFILE_BUDGET_MIN_S)
 
 
 def _display_note(n: int, what: str, top: bool = False) -> str:

@@ -31,24 +31,46 @@ def display_rows(n: int, must: np.ndarray | None = None, size: int = DISPLAY_ROW
         return None
     must = np.zeros(0, dtype=np.intp) if must is None else np.asarray(must, dtype=np.intp)
     rng = np.random.default_rng(20240601)
-    pool = np.setdiff1d(np.arange(n), must, assume_unique=False)
-    rest = rng.choice(pool, size=max(size - must.size, 0), replace=False)
+    free = np.ones(n, dtype=bool)
+    free[must] = False
+    pool = np.flatnonzero(free)
+    rest = pool[rng.choice(pool.size, size=max(size - must.size, 0), replace=False)]
     return np.sort(np.concatenate([must, rest]))
 
 
-def binned_smooth(x: np.ndarray, v: np.ndarray, bins: int = SMOOTH_BINS, frac: float = 2 / 3):
+def quantile_bin_sums(x: np.ndarray, v: np.ndarray, bins: int, coarse: int | None = None):
+    """Counts and sums of ``x`` and ``v`` in ``bins`` quantile bins of ``x`` (ties kept in one
+    bin, the top bin closed), and, when ``coarse`` divides ``bins``, the same for ``coarse``
+    quantile bins, whose edges are a subset of the fine ones (one sort-free pass over x)."""
+    probs = np.linspace(0, 1, bins + 1)
+    q = np.quantile(x, probs)
+    edges = np.unique(q)
+    if len(edges) < 2:
+        one = (np.array([float(x.size)]), np.array([x.sum()]), np.array([v.sum()]))
+        return one, one
+    idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+    m = len(edges) - 1
+    fine = (np.bincount(idx, minlength=m).astype(float), np.bincount(idx, weights=x, minlength=m),
+            np.bincount(idx, weights=v, minlength=m))
+    if coarse is None:
+        return fine, None
+    cedges = np.unique(q[:: bins // coarse])
+    if len(cedges) < 2:
+        return fine, (fine[0].sum(keepdims=True), fine[1].sum(keepdims=True), fine[2].sum(keepdims=True))
+    group = np.clip(np.searchsorted(cedges, edges[:-1], side="right") - 1, 0, len(cedges) - 2)
+    return fine, tuple(np.bincount(group, weights=a, minlength=len(cedges) - 1) for a in fine)
+
+
+def binned_smooth(x: np.ndarray, v: np.ndarray, bins: int = SMOOTH_BINS, frac: float = 2 / 3, sums=None):
     """Lowess-type smooth of ``v`` on ``x`` computed on quantile-bin means: a local-linear fit
     at each bin mean, tricube weights times the bin counts, span = the nearest bins holding
-    ``frac`` of the rows. O(n) to bin, O(bins^2) to smooth (lowess on all rows is O(n^2))."""
-    edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
-    if len(edges) < 2:
-        return np.array([x.mean()]), np.array([v.mean()])
-    idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
-    counts = np.bincount(idx, minlength=len(edges) - 1).astype(float)
+    ``frac`` of the rows. O(n) to bin, O(bins^2) to smooth (lowess on all rows is O(n^2)).
+    ``sums``: the bins' (counts, sums of x, sums of v) if already computed."""
+    counts, sx, sv = quantile_bin_sums(x, v, bins)[0] if sums is None else sums
     keep = counts > 0
     cnt = counts[keep]
-    xm = np.bincount(idx, weights=x, minlength=len(counts))[keep] / cnt
-    vm = np.bincount(idx, weights=v, minlength=len(counts))[keep] / cnt
+    xm = sx[keep] / cnt
+    vm = sv[keep] / cnt
     at = np.unique(np.r_[x.min(), xm, x.max()])  # the bin means and the ends of the data
     out = np.empty(len(at))
     for i, x0 in enumerate(at):
@@ -299,13 +321,14 @@ def linearity(res, predictors=None, ax=None, bins: int = 10):
         fig, axes = ax.figure, [ax]
     for a, name in zip(axes, names):
         x, partial, b = _component_residuals(res, name)
-        edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
-        idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
-        counts = np.bincount(idx, minlength=len(edges) - 1)
-        keep = counts > 0
-        xm = np.bincount(idx, weights=x, minlength=len(counts))[keep] / counts[keep]
-        pm = np.bincount(idx, weights=partial, minlength=len(counts))[keep] / counts[keep]
-        sx, sy = binned_smooth(x, partial)
+        # one binning pass gives the smoother's fine bins and the plotted coarse bins
+        fine, coarse = quantile_bin_sums(x, partial, SMOOTH_BINS, bins if SMOOTH_BINS % bins == 0 else None)
+        if coarse is None:
+            coarse = quantile_bin_sums(x, partial, bins)[0]
+        keep = coarse[0] > 0
+        xm = coarse[1][keep] / coarse[0][keep]
+        pm = coarse[2][keep] / coarse[0][keep]
+        sx, sy = binned_smooth(x, partial, sums=fine)
         grid = np.linspace(x.min(), x.max(), 50)
         a.plot(grid, b * grid, color=GREY, linestyle="--", linewidth=1, label="linear term")
         a.plot(sx, sy, color=RED, linewidth=1.6, label="smoother (binned)")

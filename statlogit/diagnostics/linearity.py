@@ -29,6 +29,11 @@ from ._common import DiagnosticError, require_finite_fit
 POWER_MIN_Z = 1.959963984540054
 
 
+#: From this many rows the augmented model is fitted without forming [X, x ln x] and with
+#: quasi-Newton steps from the original fit's information (:mod:`.augmented_fit`).
+AUGMENTED_MIN_ROWS = 100_000
+
+
 @dataclass(frozen=True)
 class BoxTidwellResult:
     """``table`` (index predictor; gamma, se, z, p, p_adj, lambda), the joint LR test
@@ -129,12 +134,10 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
             "to include a predictor with values <= 0"
         )
     n, p = d.X.shape
-    # the augmented design [X, x ln x ...] filled in place (one gather of the tested columns)
-    Xa = np.empty((n, p + len(tested)))
-    Xa[:, :p] = d.X
-    xs = d.X[:, [col for _, col, _ in tested]]
+    xs = d.X[:, [col for _, col, _ in tested]]  # one gather of the tested columns
     xs += np.array([c for _, _, c in tested])
-    Xa[:, p:] = xs * np.log(xs)
+    Z = np.log(xs)
+    Z *= xs
     del xs
     start = np.r_[res.fit_info.params, np.zeros(len(tested))]
     opts = dict(offset=res.model.offset, weights=res.model.weights, intercept_index=d.intercept_index)
@@ -144,12 +147,18 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
         if res.method == "firth":
             from ..solvers.firth import fit_firth
 
-            fa = fit_firth(Xa, d.y, start=start, **opts)
+            fa = fit_firth(np.hstack([d.X, Z]), d.y, start=start, **opts)
             base, aug = res.fit_info.penalized_loglik, fa.penalized_loglik
+        elif n >= AUGMENTED_MIN_ROWS and getattr(res.fit_info, "column_scale", None) is None:
+            from .augmented_fit import fit_augmented
+
+            fa = fit_augmented(d.X, Z, d.y, res.fit_info.params, res.llf, res._fitted, res.fit_info.information,
+                               offset=res.model.offset, weights=res.model.weights)
+            base, aug = res.llf, fa.loglik
         else:
             from ..solvers.newton import fit_newton
 
-            fa = fit_newton(Xa, d.y, start=start, **opts)
+            fa = fit_newton(np.hstack([d.X, Z]), d.y, start=start, **opts)
             base, aug = res.llf, fa.loglik
     except SingularInformation as exc:
         raise DiagnosticError(

@@ -291,8 +291,9 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
                                                      "predictor"), "lr_stat": bt.lr_stat,
                                    "lr_df": bt.lr_df, "lr_p": bt.lr_p,
                                    "skipped": {str(k2): str(v) for k2, v in skipped.items()}}
+    lin_names, lin_note = _linearity_panels(res, bt)
     blocks.append(FigureRef("linearity", "Component-plus-residual plots with a lowess-type smoother on the means of "
-                            "100 quantile bins"))
+                            "100 quantile bins" + lin_note))
     infl = c.run("Influence measures", res.influence)
     data_out["influence"] = None
     if infl is not None:
@@ -321,7 +322,7 @@ def _collect(res, mult, alpha, ci_method, threshold, groups, top, data, effect, 
             "effect": lambda: P.effect(res, predictor=effect, data=data, alpha=alpha),
             "roc": lambda: P.roc(res),
             "calibration": lambda: P.calibration(res, alpha=alpha),
-            "linearity": lambda: P.linearity(res),
+            "linearity": lambda: P.linearity(res, predictors=lin_names),
             "influence": lambda: P.influence(res),
         }
         if res.method in ("gd", "sgd"):
@@ -378,6 +379,27 @@ def profile_budget(res) -> float | None:
     (at least PROFILE_BUDGET_MIN_S); None (no limit) when the fit time is unknown."""
     t = getattr(res, "fit_seconds", None)
     return None if t is None else max(PROFILE_BUDGET * t, PROFILE_BUDGET_MIN_S)
+
+
+#: The linearity figure of a report shows at most this many predictors (one panel each).
+LINEARITY_PANELS = 12
+
+
+def _linearity_panels(res, bt) -> tuple[list[str] | None, str]:
+    """Predictors of the report's linearity figure (None: all) and a caption fragment: beyond
+    LINEARITY_PANELS, those with the smallest Box-Tidwell p (else the first ones)."""
+    from .effects import continuous_predictors
+
+    names = continuous_predictors(res)
+    if len(names) <= LINEARITY_PANELS:
+        return None, ""
+    if bt is not None and len(bt.table):
+        p = bt.table["p"]
+        names = sorted(names, key=lambda v: (float(p[v]) if v in p.index else 2.0, names.index(v)))
+        why = "the smallest Box-Tidwell p-values"
+    else:
+        why = "the first in the formula"
+    return names[:LINEARITY_PANELS], f"; {LINEARITY_PANELS} of {len(names)} predictors shown, those with {why}"
 
 
 def _display_note(n: int, what: str, top: bool = False) -> str:

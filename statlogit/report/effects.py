@@ -22,12 +22,13 @@ from ..exceptions import OptionError
 
 def continuous_predictors(res) -> list[str]:
     """Plain numeric main effects with more than two distinct values, in model order."""
-    X = res.design.X
-    out = []
-    for t in res.design.terms:
-        if t.kind == "numeric" and t.variable is not None and np.unique(X[:, t.columns[0]]).size > 2:
-            out.append(t.variable)
-    return out
+    from ..diagnostics.linearity import _distinct_counts
+
+    terms = [t for t in res.design.terms if t.kind == "numeric" and t.variable is not None]
+    if not terms:
+        return []
+    counts = _distinct_counts(res.design.X[:, [t.columns[0] for t in terms]])  # O(n), no sort
+    return [t.variable for t, k in zip(terms, counts) if k > 2]
 
 
 def _mentions(code: str, column: str) -> bool:

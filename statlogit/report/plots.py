@@ -319,17 +319,25 @@ def linearity(res, predictors=None, ax=None, bins: int = 10):
             extra.set_visible(False)
     else:
         fig, axes = ax.figure, [ax]
-    for a, name in zip(axes, names):
+    def panel(name):
         x, partial, b = _component_residuals(res, name)
         # one binning pass gives the smoother's fine bins and the plotted coarse bins
         fine, coarse = quantile_bin_sums(x, partial, SMOOTH_BINS, bins if SMOOTH_BINS % bins == 0 else None)
         if coarse is None:
             coarse = quantile_bin_sums(x, partial, bins)[0]
         keep = coarse[0] > 0
-        xm = coarse[1][keep] / coarse[0][keep]
-        pm = coarse[2][keep] / coarse[0][keep]
-        sx, sy = binned_smooth(x, partial, sums=fine)
-        grid = np.linspace(x.min(), x.max(), 50)
+        return (float(x.min()), float(x.max()), b, coarse[1][keep] / coarse[0][keep],
+                coarse[2][keep] / coarse[0][keep], *binned_smooth(x, partial, sums=fine))
+
+    if len(names) > 1 and res.nobs >= 100_000:  # partition/searchsorted release the GIL: one predictor a core
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:
+            panels = list(pool.map(panel, names))
+    else:
+        panels = [panel(name) for name in names]
+    for a, name, (lo, hi, b, xm, pm, sx, sy) in zip(axes, names, panels):
+        grid = np.linspace(lo, hi, 50)
         a.plot(grid, b * grid, color=GREY, linestyle="--", linewidth=1, label="linear term")
         a.plot(sx, sy, color=RED, linewidth=1.6, label="smoother (binned)")
         a.plot(xm, pm, "o", color=BLUE, markersize=4, label="bin means")

@@ -129,15 +129,19 @@ class Influence:
             return self.dfbetas.abs().max(axis=1)
         n = self.n
         out = np.empty(n)
-        scale = self._dev / self._omh / self.sigma.to_numpy()
-        P = self._Rinv @ self._Rinv.T  # (D^-1 H D^-1)^-1
+        # dfbetas_ij = x_i' Q_j sqrt(w_i) dev_i / (omh_i sigma_i): Q folds every column scaling
+        # into (D^-1 H D^-1)^-1, so a block is one GEMM and a max over the (short) columns.
+        Q = self._Rinv @ self._Rinv.T
+        Q /= self._ds[:, None]
+        Q /= (self._ds if self._cs is None else self._ds * self._cs) * sd
+        row = self._sw * np.abs(self._dev / self._omh / self.sigma.to_numpy())
+        Qt = np.ascontiguousarray(Q.T)
         for start in range(0, n, BLOCK_ROWS):
             sl = slice(start, min(start + BLOCK_ROWS, n))
-            Xs = self._X[sl] / self._ds * self._sw[sl, None]
-            C = Xs @ P
-            C /= self._ds if self._cs is None else self._ds * self._cs
-            C /= sd
-            out[sl] = np.abs(C).max(axis=1) * np.abs(scale[sl])
+            Mt = Qt @ self._X[sl].T  # p x m: the max runs across rows of the block at once
+            np.abs(Mt, out=Mt)
+            out[sl] = Mt.max(axis=0)
+        out *= row
         return pd.Series(out, index=self._labels, name="max_abs_dfbetas")
 
     # ---------------------------------------------------------------- coefficients

@@ -90,10 +90,10 @@ def eligible_predictors(design, shift=None) -> tuple[list[tuple[str, int, float]
             continue
         numeric.append(t)
     if numeric:
-        # the candidate columns gathered once: one read of X instead of one per column
-        Xn = design.X[:, [t.columns[0] for t in numeric]]
-        counts = _distinct_counts(Xn)
-        lows = Xn.min(axis=0)
+        # all columns at once: reductions along the rows of a C-ordered X, no gather
+        cols = [t.columns[0] for t in numeric]
+        counts = _distinct_counts(design.X)[cols]
+        lows = design.X.min(axis=0)[cols]
     for i, t in enumerate(numeric):
         k = int(counts[i])
         if k < 3:
@@ -134,11 +134,12 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
             "to include a predictor with values <= 0"
         )
     n, p = d.X.shape
-    xs = d.X[:, [col for _, col, _ in tested]]  # one gather of the tested columns
-    xs += np.array([c for _, _, c in tested])
-    Z = np.log(xs)
-    Z *= xs
-    del xs
+    cols = [col for _, col, _ in tested]
+    shifts = np.array([c for _, _, c in tested])
+    Z = np.empty((n, len(tested)))
+    for lo in range(0, n, 65_536):  # x ln x in chunks: no n x q temporaries besides Z
+        xs = d.X[lo : lo + 65_536, cols] + shifts
+        np.multiply(xs, np.log(xs), out=Z[lo : lo + 65_536])
     start = np.r_[res.fit_info.params, np.zeros(len(tested))]
     opts = dict(offset=res.model.offset, weights=res.model.weights, intercept_index=d.intercept_index)
     from ..solvers.newton import SingularInformation

@@ -27,7 +27,7 @@ def continuous_predictors(res) -> list[str]:
     terms = [t for t in res.design.terms if t.kind == "numeric" and t.variable is not None]
     if not terms:
         return []
-    counts = _distinct_counts(res.design.X[:, [t.columns[0] for t in terms]])  # O(n), no sort
+    counts = _distinct_counts(res.design.X)[[t.columns[0] for t in terms]]  # O(n), no sort
     return [t.variable for t, k in zip(terms, counts) if k > 2]
 
 

@@ -66,13 +66,17 @@ class DiagnosticsMixin:
         recall, specificity, F1, AUC and Brier score."""
         from .classification import classification
 
-        return classification(self, threshold)
+        try:
+            hash(threshold)
+        except TypeError:
+            return classification(self, threshold)  # the validator explains
+        return self._diagnostic_cache(("classification", threshold), lambda: classification(self, threshold))
 
     def roc(self) -> pd.DataFrame:
         """ROC curve: ``threshold``, ``fpr``, ``tpr``."""
         from .classification import roc
 
-        return roc(self)
+        return self._diagnostic_cache(("roc",), lambda: roc(self))
 
     def best_threshold(self) -> pd.Series:
         """Threshold maximising Youden's J: ``threshold``, ``sensitivity``, ``specificity``, ``youden_j``."""

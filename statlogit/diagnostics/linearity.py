@@ -61,13 +61,12 @@ class BoxTidwellResult:
                 f"df={self.lr_df} p={self.lr_p:.3g} skipped={self.skipped}>")
 
 
-def _distinct_counts(Xn: np.ndarray) -> np.ndarray:
-    """Per column: 1, 2 or 3 (= more than two) distinct values, in one pass without sorting."""
-    other = Xn != Xn[0]
-    has_other = other.any(axis=0)
-    b = Xn[other.argmax(axis=0), np.arange(Xn.shape[1])]
-    third = (other & (Xn != b)).any(axis=0)
-    return np.where(third, 3, np.where(has_other, 2, 1))
+def _distinct_counts(X: np.ndarray) -> np.ndarray:
+    """Per column: 1, 2 or 3 (= more than two) distinct values, from the column minimum and
+    maximum and whether every value is one of them (reductions down the rows; no sort)."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    two = ((X == lo) | (X == hi)).all(axis=0)
+    return np.where(lo == hi, 1, np.where(two, 2, 3))
 
 
 def eligible_predictors(design, shift=None) -> tuple[list[tuple[str, int, float]], dict[str, str]]:

@@ -24,11 +24,15 @@ def continuous_predictors(res) -> list[str]:
     """Plain numeric main effects with more than two distinct values, in model order."""
     from ..diagnostics.linearity import _distinct_counts
 
-    terms = [t for t in res.design.terms if t.kind == "numeric" and t.variable is not None]
-    if not terms:
-        return []
-    counts = _distinct_counts(res.design.X)[[t.columns[0] for t in terms]]  # O(n), no sort
-    return [t.variable for t, k in zip(terms, counts) if k > 2]
+    def compute():
+        terms = [t for t in res.design.terms if t.kind == "numeric" and t.variable is not None]
+        if not terms:
+            return []
+        counts = _distinct_counts(res.design.X)[[t.columns[0] for t in terms]]  # O(n), no sort
+        return [t.variable for t, k in zip(terms, counts) if k > 2]
+
+    cache = getattr(res, "_diagnostic_cache", None)
+    return list(compute() if cache is None else cache(("continuous_predictors",), compute))
 
 
 def _mentions(code: str, column: str) -> bool:

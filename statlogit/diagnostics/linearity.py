@@ -74,32 +74,29 @@ def eligible_predictors(design, shift=None) -> tuple[list[tuple[str, int, float]
     tested: list[tuple[str, int, float]] = []
     skipped: dict[str, str] = {}
     shifts = {} if shift is None or isinstance(shift, str) else dict(shift)
-    numeric = []
-    for t in design.terms:
+    kinds = {"categorical": "categorical", "interaction": "interaction term"}
+    numeric = [t for t in design.terms if t.kind not in ("intercept", *kinds)
+               and t.variable is not None and len(t.columns) == 1]
+    if numeric:
+        # all columns at once: reductions along the rows of a C-ordered X, no gather
+        cols = [t.columns[0] for t in numeric]
+        counts = dict(zip(cols, _distinct_counts(design.X)[cols]))
+        lows = dict(zip(cols, design.X.min(axis=0)[cols]))
+    for t in design.terms:  # reasons in formula order
         if t.kind == "intercept":
             continue
-        if t.kind == "categorical":
-            skipped[t.name] = "categorical"
-            continue
-        if t.kind == "interaction":
-            skipped[t.name] = "interaction term"
+        if t.kind in kinds:
+            skipped[t.name] = kinds[t.kind]
             continue
         if t.variable is None or len(t.columns) != 1:
             skipped[t.name] = "transformed term"
             continue
-        numeric.append(t)
-    if numeric:
-        # all columns at once: reductions along the rows of a C-ordered X, no gather
-        cols = [t.columns[0] for t in numeric]
-        counts = _distinct_counts(design.X)[cols]
-        lows = design.X.min(axis=0)[cols]
-    for i, t in enumerate(numeric):
-        k = int(counts[i])
+        k = int(counts[t.columns[0]])
         if k < 3:
             skipped[t.name] = "binary" if k == 2 else "constant"
             continue
         c = float(shifts.pop(t.name, 0.0))
-        lo = float(lows[i])
+        lo = float(lows[t.columns[0]])
         if shift == "auto" and lo <= 0:
             c = 1.0 - lo
         if lo + c <= 0:

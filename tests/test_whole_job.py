@@ -1,6 +1,6 @@
 """The whole job at scale: pieces made faster must give the same numbers.
 
-References: statsmodels' ``multipletests(method="holm")`` (Holm's adjustment), statsmodels'
+References: statsmodels'
 ``lowess`` (the smoother the binned one replaces), and influence measures computed the
 long way (the full dfbetas matrix).
 """
@@ -13,20 +13,7 @@ import pytest
 from scipy.special import expit
 
 import statlogit as sl
-from statlogit.diagnostics.linearity import holm
 from statlogit.report.plots import DISPLAY_ROWS, DISPLAY_TOP, binned_smooth
-
-
-def test_holm_equals_statsmodels():
-    from statsmodels.stats.multitest import multipletests
-
-    rng = np.random.default_rng(1)
-    for m in (1, 2, 5, 20):
-        for k in range(50):
-            p = rng.random(m) ** 3
-            if k % 3 == 0:
-                p[: m // 2] = p[0]  # ties
-            np.testing.assert_allclose(holm(p), multipletests(p, method="holm")[1], rtol=1e-15, atol=0)
 
 
 def test_binned_smoother_follows_lowess(pima):

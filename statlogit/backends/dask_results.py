@@ -117,7 +117,8 @@ class DaskLogitResults(LogitResults):
 
     # ------------------------------------------------------------ profile intervals
     @_in_session
-    def _profile_ci(self, alpha: float, z: float, progress: bool) -> pd.DataFrame:
+    def _profile_ci(self, alpha: float, z: float, progress: bool, max_seconds: float | None = None) -> pd.DataFrame:
+        # max_seconds (the report's time budget) is not applied to the refits on the partitions yet
         from .dask_profile import profile_intervals
 
         self._require_mle("profile-likelihood intervals")

@@ -390,7 +390,10 @@ def _linearity_panels(res, bt) -> tuple[list[str] | None, str]:
     LINEARITY_PANELS, those with the smallest Box-Tidwell p (else the first ones)."""
     from .effects import continuous_predictors
 
-    names = continuous_predictors(res)
+    try:
+        names = continuous_predictors(res)
+    except (AttributeError, StatlogitError):  # rows not in memory (Dask): the figure decides itself
+        return None, ""
     if len(names) <= LINEARITY_PANELS:
         return None, ""
     if bt is not None and len(bt.table):

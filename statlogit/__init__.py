@@ -32,6 +32,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "logit": ("statlogit.model", "logit"),
     "Logit": ("statlogit.model", "Logit"),
+    "logit_path": ("statlogit.model", "logit_path"),
     "LogitResults": ("statlogit.results", "LogitResults"),
     "datasets": ("statlogit.datasets", None),
     "compare": ("statlogit.inference.anova", "compare"),
@@ -59,6 +60,7 @@ def __dir__():
 __all__ = [
     "logit",
     "Logit",
+    "logit_path",
     "LogitResults",
     "datasets",
     "compare",

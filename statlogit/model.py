@@ -83,6 +83,9 @@ class Logit:
         ``batch_size``, ``epochs``, ``seed``; ``progress`` shows a progress bar;
         ``cov_type`` ("nonrobust", "HC0".."HC3", "cluster" with the model's ``groups``) is the
         covariance behind every SE, test and interval (see :mod:`statlogit.inference.covariance`).
+        ``penalty="l2"|"l1"|"elasticnet"`` with ``lam``, ``l1_ratio``, ``standardize`` fits glmnet's
+        penalized objective instead (see :mod:`statlogit.penalized`) and returns
+        :class:`~statlogit.penalized.results.PenalizedResults`.
         """
         import time
 
@@ -105,6 +108,10 @@ class Logit:
 
             raise OptionError("cov_type='cluster' needs groups= (a column name or one value per row) "
                               "when the model is built")
+        if opts.penalty is not None:
+            from .penalized.fit import fit_penalized
+
+            return fit_penalized(self, opts)
         from .parallel import blas_single_thread
 
         with blas_single_thread(self.design.nobs >= 4 * 8192):  # passes split rows between threads
@@ -114,6 +121,14 @@ class Logit:
         res._check_cov()
         res.fit_seconds = time.perf_counter() - started  # sets the report's time budget for profile CIs
         return res
+
+    def path(self, l1_ratio: float = 1.0, lambdas=None, n_lambdas: int = 100,
+             lambda_min_ratio: float | None = None, standardize: bool = True, **options):
+        """Penalized fits along a lambda grid (see :func:`statlogit.model.logit_path`)."""
+        from .penalized.path import fit_path
+
+        return fit_path(self, l1_ratio=l1_ratio, lambdas=lambdas, n_lambdas=n_lambdas,
+                        lambda_min_ratio=lambda_min_ratio, standardize=standardize, **options)
 
     def _run_solver(self, opts: FitOptions):
         from dataclasses import replace
@@ -313,6 +328,18 @@ def _vector(v, n, name, design: Design) -> np.ndarray:
     if not np.all(np.isfinite(a)):
         raise DataError(f"{name} contains missing or infinite values")
     return a
+
+
+def logit_path(formula: str, data, *, l1_ratio: float = 1.0, lambdas=None, n_lambdas: int = 100,
+               lambda_min_ratio: float | None = None, standardize: bool = True, missing: str = "drop",
+               event: Any = None, weights=None, offset=None, **options):
+    """Penalized fits along a decreasing grid of lambdas (glmnet's path); see
+    :func:`statlogit.penalized.path.fit_path`. Returns a :class:`~statlogit.penalized.path.LogitPath`."""
+    from .penalized.path import fit_path
+
+    model = Logit.from_formula(formula, data, missing=missing, event=event, weights=weights, offset=offset)
+    return fit_path(model, l1_ratio=l1_ratio, lambdas=lambdas, n_lambdas=n_lambdas,
+                    lambda_min_ratio=lambda_min_ratio, standardize=standardize, **options)
 
 
 def logit(formula: str, data, *, method: str = "newton", missing: str = "drop", event: Any = None,

@@ -1,0 +1,1 @@
+"""Penalized logistic regression (ridge, lasso, elastic net) with glmnet's objective."""

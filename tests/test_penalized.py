@@ -7,10 +7,11 @@ glmnet references are in test_penalized_reference.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
-from pathlib import Path
 
 import statlogit as sl
 from statlogit.exceptions import ConvergenceWarning, OptionError, StatlogitWarning

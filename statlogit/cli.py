@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--dask", action="store_true",
                    help="read DATA (a file, directory or glob of Parquet/CSV) in partitions with Dask, for data "
                         "larger than memory (implied by a glob such as 'claims/*.parquet'); reports have no plots")
+    from .penalized.cli import lam_argument
+
+    f.add_argument("--penalty", choices=("l1", "l2", "elasticnet"),
+                   help="penalized fit with glmnet's objective (no p-values or CIs)")
+    f.add_argument("--lam", type=lam_argument, help="penalty weight lambda, or 'cv' (10-fold CV, lambda_1se)")
+    f.add_argument("--l1-ratio", type=float, help="elastic-net mixing in [0, 1] (with --penalty elasticnet)")
+    f.add_argument("--no-standardize", action="store_true", help="penalize columns on their own scale")
     d = sub.add_parser("demo", help="write the bundled Pima example reports (HTML, Markdown, text, JSON)",
                        description=f"Fit {PIMA_FORMULA} on the bundled Pima data and write its reports.")
     d.add_argument("--out", default="reports", help="output directory (default: ./reports)")
@@ -204,6 +211,11 @@ def run_fit(args, progress: bool) -> int:
         raise CommandError(f"--alpha {args.alpha:g} must be between 0 and 1 (0.05 for 95% intervals)")
     cov = _cov_options(args)
     dask = args.dask or any(ch in str(args.data) for ch in "*?[")
+    if getattr(args, "penalty", None) or getattr(args, "lam", None) is not None:
+        if args.model != "logit" or dask:
+            raise CommandError("--penalty applies to the binary logit on in-memory data; penalized "
+                               f"{'--model ' + args.model if args.model != 'logit' else '--dask'} fits are not implemented")
+        return _run_penalized(args, read_table(args.data, args.sep), units, cov)
     if args.model != "logit":
         from .cli_multiclass import run_multiclass
 
@@ -267,6 +279,26 @@ def _print_anova(res) -> None:
     w = max(len(str(t)) for t in table.index)
     for term, row in table.iterrows():
         print(f"  {str(term):<{w}}  chi2 = {row['statistic']:10.4f}  df = {int(row['df'])}  {p_text(row['p'])}")
+
+
+def _run_penalized(args, frame, units, cov) -> int:
+    from .exceptions import OptionError
+    from .penalized.cli import penalized_fit
+
+    if args.penalty is None:
+        raise OptionError("--lam applies only with --penalty l1, l2 or elasticnet")
+    if args.method != "newton" or args.wald or cov or args.anova:
+        raise OptionError("--method, --wald, --cov, --cluster and --anova do not apply to a penalized fit "
+                          "(--penalty): it has no standard errors or tests")
+    res = penalized_fit(frame, args)
+    print(res.summary())
+    if args.report or args.json:
+        report = res.report(units=units, threshold=args.threshold, plots=bool(args.report))
+        for path in (args.report, args.json):
+            if path:
+                _write(report, path)
+                print(f"wrote {path}", file=sys.stderr)
+    return 0
 
 
 def write_demo(out: str | Path, progress: bool = False) -> list[Path]:

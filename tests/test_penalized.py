@@ -274,3 +274,40 @@ def test_bootstrap_percentile_intervals(pima):
     np.testing.assert_allclose(b["or_lower"], np.exp(b["lower"]))
     with pytest.raises(OptionError, match="n=5 is not valid"):
         res.bootstrap(n=5)
+
+
+# ------------------------------------------------------------------ many columns (strong rules)
+def _kkt(X, y, b, lam, alpha, std=True):
+    """glmnet's KKT violation computed directly from the data (intercept in column 0)."""
+    n = X.shape[0]
+    g = X.T @ (y - 1 / (1 + np.exp(-(X @ b)))) / n
+    sd = X.std(axis=0)
+    pf = sd if std else np.ones_like(sd)
+    v = [abs(g[0])]
+    for j in range(1, X.shape[1]):
+        pen = lam * ((1 - alpha) * pf[j] ** 2 * b[j] + alpha * pf[j] * np.sign(b[j]))
+        v.append(abs(g[j] - pen) if b[j] != 0 else max(0.0, abs(g[j]) - lam * alpha * pf[j]))
+    return max(v)
+
+
+@pytest.mark.parametrize("n, p", [(200, 80), (50, 90)])
+def test_many_columns_use_strong_rules_and_stay_optimal(n, p, monkeypatch):
+    from statlogit.penalized import solver
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((n, p)) * rng.uniform(0.2, 5, p) + rng.uniform(-3, 3, p)
+    beta = np.zeros(p)
+    beta[:5] = rng.uniform(0.5, 1, 5) / X[:, :5].std(axis=0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-((X - X.mean(0)) @ beta)))).astype(float)
+    model = sl.Logit(y, X)
+    path = model.path(l1_ratio=0.9, n_lambdas=15)
+    ratio = 1e-4 if n > p else 1e-2  # glmnet's default lambda_min_ratio
+    np.testing.assert_allclose(path.lambdas[-1] / path.lambdas[0], ratio)
+    Xi = model.design.X
+    assert path.converged.all()
+    for lam, b in zip(path.lambdas, path.coefs.to_numpy()):
+        assert _kkt(Xi, y, b, lam, 0.9) <= 1e-7
+    # the same path with every column in the working set
+    monkeypatch.setattr(solver, "ALL_COLUMNS_UP_TO", 10_000)
+    full = model.path(l1_ratio=0.9, n_lambdas=15)
+    np.testing.assert_allclose(path.coefs.to_numpy(), full.coefs.to_numpy(), rtol=1e-6, atol=1e-8)

@@ -41,6 +41,8 @@ from .objective import Standardization
 #: Below this many penalized columns the working set is every column (cheaper than extra passes).
 ALL_COLUMNS_UP_TO = 64
 MAX_HALVINGS = 40
+#: Sweeps over the active coordinates between two sweeps over all of them.
+INNER_ACTIVE_CYCLES = 50
 ARMIJO = 1e-4
 
 
@@ -128,7 +130,7 @@ def _penalty(x: np.ndarray, l1: np.ndarray, l2: np.ndarray) -> float:
 
 
 def cd_quadratic(H: np.ndarray, g: np.ndarray, x0: np.ndarray, l1: np.ndarray, l2: np.ndarray,
-                 penalized: np.ndarray, tol: float = 1e-13, max_cycles: int = 5000) -> np.ndarray:
+                 penalized: np.ndarray, tol: float = 1e-20, max_cycles: int = 2000) -> np.ndarray:
     """Minimise ``g'(x - x0) + 1/2 (x - x0)'H(x - x0) + sum(l2/2 x^2 + l1 |x|)`` over x.
 
     Coordinate descent with covariance updates and active-set cycling, then the exact
@@ -148,25 +150,33 @@ def cd_quadratic(H: np.ndarray, g: np.ndarray, x0: np.ndarray, l1: np.ndarray, l
     diag = np.diag(H).copy()
     denom = diag + l2
     xs = x.tolist()
-    ok = denom > 0
-    everyone = [j for j in range(k) if ok[j]]
-    scale_ref = float(np.max(diag)) if k else 1.0
-    thresh = tol * max(scale_ref, 1e-300)
+    everyone = [j for j in range(k) if denom[j] > 0]
+    # a sweep "changes nothing" when every H_jj d_j^2 <= tol max_j H_jj (steps ~1e-10 of a unit)
+    thresh = tol * max(float(np.max(diag)) if k else 1.0, 1e-300)
     cycles = 0
+    support = None
     while cycles < max_cycles:
         # one sweep over everyone, then over the nonzero ones until they settle
         changed = _sweep(everyone, xs, u, H, diag, denom, l1, penalized)
         cycles += 1
         if changed <= thresh:
             break
-        while cycles < max_cycles:
-            active = [j for j in everyone if xs[j] != 0.0]
+        now = [v != 0.0 for v in xs]
+        if now == support:
+            # A full sweep left the support alone: solve the quadratic on it exactly.
+            exact = _exact_on_pattern(H, g, x0, np.array(xs), l1, l2, penalized)
+            if exact is not None:
+                return exact
+        support = now
+        active = [j for j in everyone if xs[j] != 0.0]
+        for _ in range(INNER_ACTIVE_CYCLES):
             changed = _sweep(active, xs, u, H, diag, denom, l1, penalized)
             cycles += 1
             if changed <= thresh:
                 break
     x = np.array(xs)
-    return _exact_on_pattern(H, g, x0, x, l1, l2, penalized)
+    exact = _exact_on_pattern(H, g, x0, x, l1, l2, penalized)
+    return x if exact is None else exact
 
 
 def _sweep(idx, xs, u, H, diag, denom, l1, penalized) -> float:
@@ -192,22 +202,27 @@ def _sweep(idx, xs, u, H, diag, denom, l1, penalized) -> float:
 def _exact_on_pattern(H, g, x0, x, l1, l2, penalized):
     A = np.flatnonzero((x != 0) | ~penalized)
     if A.size == 0:
-        return x
+        return None
     s = np.sign(x[A]) * penalized[A]
     rhs = H[A] @ x0 - g[A] - l1[A] * s
     try:
         xa = np.linalg.solve(H[np.ix_(A, A)] + np.diag(l2[A]), rhs)
     except np.linalg.LinAlgError:
-        return x
+        return None
     if not np.all(np.isfinite(xa)) or np.any((np.sign(xa) != s) & penalized[A]):
-        return x
+        return None
     cand = np.zeros_like(x)
     cand[A] = xa
     u = g + H @ (cand - x0)
     zero = np.ones(x.size, bool)
     zero[A] = False
     if np.any(np.abs(u[zero]) > l1[zero] * (1 + 1e-9) + 1e-15):
-        return x
+        return None
+    # an ill-conditioned system can return a poor solution: keep it only if it is stationary
+    resid = u[A] + l2[A] * xa + l1[A] * s
+    scale = np.max(np.abs(g)) + 1e-6 * np.max(np.abs(np.diag(H))) * max(np.max(np.abs(cand)), 1.0)
+    if np.max(np.abs(resid)) > 1e-8 * scale:
+        return None
     return cand
 
 
@@ -308,14 +323,18 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
         x = cd_quadratic(state.hess / W, gw, x0, l1[ws], l2[ws], free[ws])
         d = x - x0
         delta = float(gw @ d) + _penalty(x, l1[ws], l2[ws]) - _penalty(x0, l1[ws], l2[ws])
-        if not np.any(d) or delta >= 0:
-            # The quadratic model predicts no decrease: we are at rounding level.
+        if not np.any(d):
+            # The quadratic model's minimiser is where we are: at rounding level.
             converged = kkt <= max(tol, 1e-7)
             message = (f"no further decrease possible at KKT violation {kkt:.2e}"
                        + ("" if converged else " (above 1e-7: not converged)"))
             break
+        # delta >= 0 only by rounding (the model's minimiser is never worse than where we are):
+        # then one full step is tried and kept if the objective does not rise beyond rounding.
+        rounding = delta >= 0
+        delta = min(delta, 0.0)
         t = 1.0
-        for _ in range(MAX_HALVINGS):
+        for _ in range(1 if rounding else MAX_HALVINGS):
             trial = gamma.copy()
             trial[ws] = x0 + t * d
             st = working_pass(prob, trial, ws)
@@ -326,7 +345,8 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
             t *= 0.5
         else:
             converged = kkt <= 1e-7
-            message = f"line search failed at KKT violation {kkt:.2e}"
+            message = (f"line search failed at KKT violation {kkt:.2e}"
+                       + (" (at rounding level: converged)" if converged else ""))
             break
         gamma, state, F = trial, st, F_t
         it += 1

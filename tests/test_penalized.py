@@ -311,3 +311,18 @@ def test_many_columns_use_strong_rules_and_stay_optimal(n, p, monkeypatch):
     monkeypatch.setattr(solver, "ALL_COLUMNS_UP_TO", 10_000)
     full = model.path(l1_ratio=0.9, n_lambdas=15)
     np.testing.assert_allclose(path.coefs.to_numpy(), full.coefs.to_numpy(), rtol=1e-6, atol=1e-8)
+
+
+def test_report_units_and_refusals(pima, tmp_path):
+    res = sl.logit(FORMULA, pima, penalty="l2", lam=0.01)
+    rep = res.report(units={"glucose": 10}, plots=True)
+    row = next(c for c in rep.data["coefficients"] if c["term"] == "glucose")
+    np.testing.assert_allclose(row["or_per_units"], np.exp(10 * res.params["glucose"]), rtol=1e-14)
+    assert "odds ratio per" in rep.to_text()
+    rep.save(tmp_path / "pen.html")
+    assert (tmp_path / "pen.html").read_text().count("data:image/png") == 2  # ROC and calibration
+    for kw in ({"ci_method": "profile"}, {"top": 5}, {"effect": "glucose"}):
+        with pytest.raises(OptionError, match="penalized fit"):
+            res.report(**kw)
+    with pytest.raises(OptionError, match="units names 'bogus'"):
+        res.report(units={"bogus": 2})

@@ -45,7 +45,7 @@ def penalized_summary(res):
     return Summary("Penalized logistic regression", _facts(res), coefs, ors, ("", ""), notes)
 
 
-def penalized_report(res, threshold: float = 0.5, groups: int = 10, plots: bool = True, title=None):
+def penalized_report(res, units=None, threshold: float = 0.5, groups: int = 10, plots: bool = True, title=None):
     """Model facts, coefficients and odds ratios, classification, calibration, ROC."""
     from ..exceptions import StatlogitError, StatlogitWarning
     from ..report.content import HL_LABELS, p_text
@@ -57,13 +57,21 @@ def penalized_report(res, threshold: float = 0.5, groups: int = 10, plots: bool 
                   "standardize": res.standardize, "converged": res.converged,
                   "kkt_violation": res.kkt_violation, "dev_ratio": res.dev_ratio}
     sections = [Section("Model", [Facts(_facts(res))], "model")]
+    from ..report.sentences import unit_multipliers
+
+    mult = pd.Series(unit_multipliers(res, units), index=res.names, dtype=float)
     table = pd.DataFrame({"coef": res.params, "odds_ratio": np.exp(res.params)})
+    formats = {"coef": fmt_num, "odds_ratio": fmt_num, "per": lambda v: f"{v:g}", "or_per": fmt_num}
+    labels = {"coef": "log-odds", "odds_ratio": "odds ratio", "per": "per", "or_per": "odds ratio per"}
+    if units:
+        table["per"] = mult
+        table["or_per"] = np.exp(mult * res.params)
     sections.append(Section("Coefficients and odds ratios", [
-        Table(table, {"coef": fmt_num, "odds_ratio": fmt_num}, {"coef": "log-odds", "odds_ratio": "odds ratio"},
-              "Penalized coefficients (log-odds scale) and odds ratios"),
+        Table(table, formats, labels, "Penalized coefficients (log-odds scale) and odds ratios"),
         Para(NO_INFERENCE_LINE, "note"),
     ], "coefficients"))
-    data["coefficients"] = [{"term": k, "coef": float(v), "odds_ratio": float(np.exp(v))} for k, v in res.params.items()]
+    data["coefficients"] = [{"term": k, "coef": float(v), "odds_ratio": float(np.exp(v)), "units": float(mult[k]),
+                             "or_per_units": float(np.exp(mult[k] * v))} for k, v in res.params.items()]
     blocks: list = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -11,8 +11,6 @@ coefficient).
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import numpy as np
 import pandas as pd
 
@@ -127,12 +125,6 @@ class PenalizedResults(LogitResults):
     def plot_linearity(self, *args, **kwargs):
         _refuse("component-plus-residual plots (they are defined at the MLE)")
 
-    @property
-    def separation(self):
-        from ..diagnostics.separation import separation_for
-
-        return separation_for(self)
-
     # ------------------------------------------------------------ what remains
     def odds_ratios(self, alpha: float = 0.05, method: str | None = None, progress: bool = False) -> pd.DataFrame:
         """``exp(b)`` per coefficient; intervals only from :meth:`bootstrap`."""
@@ -152,12 +144,6 @@ class PenalizedResults(LogitResults):
         if interval:
             _refuse("prediction intervals")
         return super().predict(newdata, kind=kind, threshold=threshold, offset=offset)
-
-    @cached_property
-    def _prob(self):
-        from .fit import make_problem
-
-        return make_problem(self.model, self.standardize)
 
     def bootstrap(self, n: int = 500, seed: int | None = 0, alpha: float = 0.05,
                   progress: bool = False) -> pd.DataFrame:
@@ -225,15 +211,22 @@ class PenalizedResults(LogitResults):
         return penalized_summary(self)
 
     def report(self, units: dict | None = None, alpha: float = 0.05, *, threshold: float = 0.5,
-               groups: int = 10, plots: bool = True, title: str | None = None, **ignored):
+               groups: int = 10, plots: bool = True, title: str | None = None, ci_method: str | None = None,
+               top: int | None = None, effect: str | None = None, data=None, progress: bool = False):
         """A :class:`~statlogit.report.document.Report`: model, penalized coefficients and odds
-        ratios, classification, calibration and ROC."""
+        ratios (per ``units``, e.g. ``{"glucose": 10}``), Hosmer-Lemeshow, classification,
+        calibration and ROC. ``alpha``, ``data`` and ``progress`` are accepted for the same call
+        as an unpenalized report and not needed; ``ci_method``, ``top`` (influence) and
+        ``effect`` (effect plot with a confidence band) do not apply and raise."""
         from .report import penalized_report
 
-        bad = sorted(k for k in ignored if k in ("ci_method",) and ignored[k] not in (None,))
-        if bad:
-            _refuse("confidence intervals")
-        return penalized_report(self, threshold=threshold, groups=groups, plots=plots, title=title)
+        if ci_method is not None:
+            _refuse(f"{ci_method} confidence intervals")
+        if top is not None:
+            _refuse("influence measures (they are defined at the MLE)")
+        if effect is not None:
+            _refuse("effect plots with confidence bands")
+        return penalized_report(self, units=units, threshold=threshold, groups=groups, plots=plots, title=title)
 
     def __repr__(self) -> str:
         return (f"<PenalizedResults {self.formula or ''} n={self.nobs} penalty={self.penalty} "

@@ -43,6 +43,16 @@ class CVResult:
     seed: int | None
 
     @property
+    def mean(self) -> pd.Series:
+        """Cross-validated measure per lambda (cv.glmnet's ``cvm``)."""
+        return self.table["mean"]
+
+    @property
+    def se(self) -> pd.Series:
+        """Its standard error per lambda (cv.glmnet's ``cvsd``)."""
+        return self.table["se"]
+
+    @property
     def index_min(self) -> int:
         return int(np.flatnonzero(self.table.index.to_numpy() == self.lambda_min)[0])
 

@@ -41,6 +41,8 @@ from .objective import Standardization
 #: Below this many penalized columns the working set is every column (cheaper than extra passes).
 ALL_COLUMNS_UP_TO = 64
 MAX_HALVINGS = 40
+#: Below this KKT violation a pass skips the information (see solve_one).
+QUASI_NEWTON_KKT = 1e-5
 #: Sweeps over the active coordinates between two sweeps over all of them.
 INNER_ACTIVE_CYCLES = 50
 ARMIJO = 1e-4
@@ -300,6 +302,7 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
     message = f"stopped after max_iter={max_iter} outer iterations without meeting tol={tol:g}"
     it = 0
     kkt = np.inf
+    stale = False
     while True:
         viol = working_kkt(state.score, gamma, W, l1, l2, free, icpt)
         kkt = float(viol.max()) if viol.size else 0.0
@@ -334,10 +337,16 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
         rounding = delta >= 0
         delta = min(delta, 0.0)
         t = 1.0
+        # Close to the optimum (quadratic convergence: this step should finish) the pass skips
+        # the information, a third of its cost; the next step, if one is needed, reuses the
+        # information of the point just left (one tiny step away), at most once in a row.
+        fresh = kkt > QUASI_NEWTON_KKT or stale
         for _ in range(1 if rounding else MAX_HALVINGS):
             trial = gamma.copy()
             trial[ws] = x0 + t * d
-            st = working_pass(prob, trial, ws)
+            st = working_pass(prob, trial, ws if fresh else None)
+            if not fresh:
+                st = PassResult(st.loglik, st.score, state.hess, ws)
             n_passes += 1
             F_t = -st.loglik / W + pen_full(trial)
             if np.isfinite(F_t) and F_t <= F + ARMIJO * t * delta + 1e-15 * abs(F):
@@ -349,6 +358,7 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
                        + (" (at rounding level: converged)" if converged else ""))
             break
         gamma, state, F = trial, st, F_t
+        stale = not fresh
         it += 1
     return Solution(gamma=gamma, state=state, converged=converged, n_iter=it, n_passes=n_passes,
                     kkt_working=kkt, message=message, history=history)

@@ -326,3 +326,17 @@ def test_report_units_and_refusals(pima, tmp_path):
             res.report(**kw)
     with pytest.raises(OptionError, match="units names 'bogus'"):
         res.report(units={"bogus": 2})
+
+
+def test_shifted_columns_give_the_same_fit(pima):
+    """Shifting a column by 1e6 changes only the intercept (passes then centre each block)."""
+    df = pima[["diabetes", "glucose", "mass", "age"]].dropna()
+    shifted = df.assign(glucose=df["glucose"] + 1e6)
+    for kw in ({"penalty": "l1", "lam": 0.01}, {"penalty": "l2", "lam": 0.05},
+               {"penalty": "elasticnet", "lam": 0.02, "l1_ratio": 0.3, "standardize": False}):
+        a = sl.logit("diabetes ~ glucose + mass + age", df, **kw)
+        b = sl.logit("diabetes ~ glucose + mass + age", shifted, **kw)
+        np.testing.assert_allclose(b.params.iloc[1:], a.params.iloc[1:], rtol=1e-7)
+        np.testing.assert_allclose(b.params["Intercept"] + 1e6 * b.params["glucose"], a.params["Intercept"],
+                                   rtol=1e-6)
+        assert b.converged and b.kkt_violation < 1e-7

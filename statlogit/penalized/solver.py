@@ -31,15 +31,18 @@ There is no n x n matrix; memory is one row block of Z.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.linalg.blas import dsyrk
 
-from ..kernel import BLOCK_ROWS
+from ..kernel import BLOCK_ROWS, loglik_score_information
 from .objective import Standardization
 
 #: Below this many penalized columns the working set is every column (cheaper than extra passes).
 ALL_COLUMNS_UP_TO = 64
+#: Largest |mean| / sd of a column for which passes run on X itself (see Problem.to_original).
+RAW_PASS_MAX_RATIO = 1e3
 MAX_HALVINGS = 40
 #: Below this KKT violation a pass skips the information (see solve_one).
 QUASI_NEWTON_KKT = 1e-5
@@ -63,6 +66,24 @@ class Problem:
     def W(self) -> float:
         return self.std.weight_sum
 
+    @cached_property
+    def to_original(self) -> np.ndarray | None:
+        """``T`` with ``b = T gamma``, when passes may run on X itself (statlogit.kernel) and map
+        score and information to working coordinates (``T' g``, ``T' H T``); None otherwise.
+
+        Centring by algebra loses about ``log10(max |m_j| / s_j)`` digits to cancellation, so it
+        is used only when that ratio is at most ``RAW_PASS_MAX_RATIO``; otherwise each row
+        block is centred and scaled before use.
+        """
+        std = self.std
+        if np.max(np.abs(std.center) / std.scale, initial=0.0) > RAW_PASS_MAX_RATIO:
+            return None
+        T = np.diag(1.0 / std.scale)
+        if std.intercept_index is not None:
+            T[std.intercept_index] -= std.center / std.scale
+            T[std.intercept_index, std.intercept_index] = 1.0
+        return T
+
 
 @dataclass
 class PassResult:
@@ -76,6 +97,10 @@ def working_pass(prob: Problem, gamma: np.ndarray, ws: np.ndarray | None) -> Pas
     """One blocked pass over X: log-likelihood, score and (if ``ws`` given) the information of S."""
     X, y, w, off = prob.X, prob.y, prob.weights, prob.offset
     n, p = X.shape
+    T = prob.to_original
+    if T is not None and (ws is None or ws.size == p):
+        ll, g, H = loglik_score_information(X, y, T @ gamma, off, w, need_hessian=ws is not None)
+        return PassResult(ll, T.T @ g, None if H is None else T.T @ H @ T, ws)
     m = prob.std.center
     inv_s = 1.0 / prob.std.scale
     rows = max(1, min(prob.block_rows, n))
@@ -273,10 +298,7 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
         gamma = np.where(held, 0.0, gamma)
         state = None
     n_passes = 0
-    if state is None or state.hess is None:
-        state_score = None
-    else:
-        state_score = state.score
+    state_score = None if state is None else state.score
 
     # the working set S
     if free.sum() <= ALL_COLUMNS_UP_TO or l1_ratio == 0:
@@ -295,8 +317,7 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
     if state is None or state.ws is None or not np.array_equal(state.ws, ws):
         state = working_pass(prob, gamma, ws)
         n_passes += 1
-    pen_full = lambda gm: float(0.5 * (l2 @ (gm * gm)) + l1 @ np.abs(gm))  # noqa: E731
-    F = -state.loglik / W + pen_full(gamma)
+    F = -state.loglik / W + _penalty(gamma, l1, l2)
     history = []
     converged = False
     message = f"stopped after max_iter={max_iter} outer iterations without meeting tol={tol:g}"
@@ -348,9 +369,14 @@ def solve_one(prob: Problem, lam: float, l1_ratio: float, gamma: np.ndarray, *,
             if not fresh:
                 st = PassResult(st.loglik, st.score, state.hess, ws)
             n_passes += 1
-            F_t = -st.loglik / W + pen_full(trial)
+            F_t = -st.loglik / W + _penalty(trial, l1, l2)
             if np.isfinite(F_t) and F_t <= F + ARMIJO * t * delta + 1e-15 * abs(F):
                 break
+            if t == 1.0 and -delta <= 1e-13 * abs(F) and np.isfinite(F_t):
+                # The objective cannot resolve a decrease this small: judge the full step by
+                # the optimality conditions instead.
+                if working_kkt(st.score, trial, W, l1, l2, free, icpt).max() < kkt:
+                    break
             t *= 0.5
         else:
             converged = kkt <= 1e-7

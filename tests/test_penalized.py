@@ -208,6 +208,7 @@ def test_path_plots(lasso_path):
 
     assert isinstance(lasso_path.plot(), matplotlib.figure.Figure)
     assert isinstance(lasso_path.plot_cv(), matplotlib.figure.Figure)
+    assert isinstance(lasso_path.fit_at(0.01).plot_loss(), matplotlib.figure.Figure)
 
 
 # ------------------------------------------------------------------ cross-validation

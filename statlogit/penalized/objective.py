@@ -94,9 +94,9 @@ def standardization(X: np.ndarray, weights: np.ndarray | None, intercept_index: 
         d = X[sl] - m
         ss += w[sl] @ (d * d)
     sd = np.sqrt(ss / W)
-    free = sd > 0
     # A column whose spread is rounding noise around a large mean is constant too.
-    free &= sd > 1e-10 * np.maximum(np.abs(m), 1e-300) if intercept_index is not None else free
+    free = sd > 1e-10 * np.abs(m) if intercept_index is not None else sd > 0
+    free &= sd > 0
     if intercept_index is not None:
         free[intercept_index] = False
     scale = np.where(free, sd, 1.0)

@@ -47,3 +47,19 @@ def plot_cv(cv, ax=None):
     ax.legend(frameon=False, fontsize=8)
     _style(ax)
     return fig
+
+
+def plot_objective(res, ax=None):
+    """The penalized objective per outer iteration of one fit (log of its KKT violation on a twin axis)."""
+    hist = res.history
+    fig, ax = _axes(ax)
+    it = hist["iteration"].to_numpy()
+    ax.plot(it, hist["objective"], color=BLUE, marker="o", markersize=4, linewidth=1.6)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("penalized objective")
+    kkt = ax.twinx()
+    kkt.semilogy(it, np.maximum(hist["kkt"].to_numpy(), 1e-300), color=GREY, linestyle=":", marker=".")
+    kkt.set_ylabel("KKT violation (working scale)")
+    ax.set_title(f"coordinate descent: {res.n_iter} iterations, {'converged' if res.converged else 'not converged'}")
+    _style(ax)
+    return fig

@@ -125,6 +125,12 @@ class PenalizedResults(LogitResults):
     def plot_linearity(self, *args, **kwargs):
         _refuse("component-plus-residual plots (they are defined at the MLE)")
 
+    def plot_loss(self, ax=None):
+        """The penalized objective and the KKT violation per iteration."""
+        from .plots import plot_objective
+
+        return plot_objective(self, ax=ax)
+
     # ------------------------------------------------------------ what remains
     def odds_ratios(self, alpha: float = 0.05, method: str | None = None, progress: bool = False) -> pd.DataFrame:
         """``exp(b)`` per coefficient; intervals only from :meth:`bootstrap`."""

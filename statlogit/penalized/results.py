@@ -205,6 +205,7 @@ class PenalizedResults(LogitResults):
                             "or_upper": np.exp(hi), "share_zero": (draws == 0).mean(axis=0)}, index=self.names)
         out.attrs["label"] = (f"{100 * (1 - alpha):g}% bootstrap percentile intervals of a penalized estimator "
                               f"({self.penalty}, lam={self.lam:g}; {n} case resamples, seed={seed})")
+        out.columns.name = f"{100 * (1 - alpha):g}% bootstrap percentile, penalized estimator"
         return out
 
     # ------------------------------------------------------------ display

@@ -123,6 +123,9 @@ def _check_penalty(method: str, kw: dict) -> None:
                 f"penalty={' or '.join(map(repr, PENALTIES))} (penalty=None is the unpenalized MLE)"
             )
         return
+    if kw.get("cov_type", "nonrobust") != "nonrobust":
+        raise OptionError(f"cov_type={kw['cov_type']!r} cannot be combined with penalty={penalty!r}: a "
+                          "penalized fit has no standard errors (use res.bootstrap(n=..., seed=...))")
     if method != "newton":
         why = ("Firth's bias reduction is itself a penalty (Jeffreys prior); use one or the other"
                if method == "firth" else "penalized fits use coordinate descent")

@@ -46,6 +46,7 @@ def lasso_path(pima):
     ({"penalty": "l2", "lam": 0.1, "method": "sgd"}, r"method='sgd' cannot be combined"),
     ({"penalty": "l2", "lam": float("nan")}, r"lam=nan is not valid"),
     ({"penalty": "l2", "lam": 0.1, "standardize": "yes"}, r"standardize='yes' is not valid"),
+    ({"penalty": "l2", "lam": 0.1, "cov_type": "HC1"}, r"cov_type='HC1' cannot be combined with penalty='l2'"),
 ])
 def test_bad_options_name_the_option_and_range(pima, kw, match):
     kw = dict(kw)
@@ -99,7 +100,10 @@ def test_penalized_results_refuse_wald_inference(pima):
     for get in (lambda r: r.bse, lambda r: r.pvalues, lambda r: r.zvalues, lambda r: r.conf_int(),
                 lambda r: r.conf_int(method="profile"), lambda r: r.cov_params(), lambda r: r.lr_test(),
                 lambda r: r.odds_ratios(method="wald"), lambda r: r.predict(interval=True),
-                lambda r: r.aic, lambda r: r.influence(), lambda r: r.summary(ci_method="profile")):
+                lambda r: r.aic, lambda r: r.influence(), lambda r: r.summary(ci_method="profile"),
+                lambda r: r.anova(), lambda r: r.drop1(), lambda r: r.wald_test("glucose = 0"),
+                lambda r: r.with_cov("HC1"), lambda r: r.marginal_effects(),
+                lambda r: sl.compare(sl.logit("diabetes ~ glucose", pima, penalty="l1", lam=0.02), r)):
         with pytest.raises(OptionError, match=r"penalized fit: .*biased.*res\.bootstrap\(n=500, seed=0\)"):
             get(res)
 
@@ -109,6 +113,9 @@ def test_penalized_results_keep_estimates_predictions_and_checks(pima):
     assert res.converged and res.kkt_violation < 1e-9
     assert res.penalty == "l1" and res.lam == 0.02 and res.l1_ratio == 1.0 and res.standardize
     np.testing.assert_allclose(res.odds_ratios()["odds_ratio"], np.exp(res.params))
+    per10 = res.odds_ratios(units={"glucose": 10})
+    np.testing.assert_allclose(per10.loc["glucose", "odds_ratio"], np.exp(10 * res.params["glucose"]))
+    assert per10.loc["mass", "per"] == 1 and "per" in str(res.summary(units={"glucose": 10}))
     d = res.design
     eta = d.X @ res.params.to_numpy()
     np.testing.assert_allclose(res.predict(kind="logit"), eta)

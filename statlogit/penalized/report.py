@@ -34,15 +34,23 @@ def _facts(res) -> list[tuple[str, str]]:
     ]
 
 
-def penalized_summary(res):
+def penalized_summary(res, units: dict | None = None):
     from ..report.summary import Summary
+    from ..report.tables import coefficient_labels, per_text
 
+    d = res.design
     coefs = pd.DataFrame({"coef": res.params})
-    ors = pd.DataFrame({"odds_ratio": np.exp(res.params)})
+    ors = res.odds_ratios(units=units)
     notes = [NO_INFERENCE_LINE]
+    per = {}
+    if units is not None:
+        per = per_text(d, dict(zip(res.names, ors["per"])))
+        notes.append("Odds ratios per the increment in the 'per' column (factor levels against their "
+                     "reference level).")
     if not res.converged:
         notes.append(f"Warning: the fit did not converge ({res.fit_info.message}).")
-    return Summary("Penalized logistic regression", _facts(res), coefs, ors, ("", ""), notes)
+    return Summary("Penalized logistic regression", _facts(res), coefs, ors, ("", ""), notes,
+                   coefficient_labels(d), per)
 
 
 def penalized_report(res, units=None, threshold: float = 0.5, groups: int = 10, plots: bool = True, title=None):

@@ -107,6 +107,24 @@ class PenalizedResults(LogitResults):
     def influence(self):
         _refuse("influence measures (they are defined at the MLE)")
 
+    def _require_mle(self, what: str) -> None:
+        _refuse(what)
+
+    def with_cov(self, cov_type: str, groups=None):
+        _refuse("robust or cluster covariance matrices")
+
+    def wald_test(self, hypothesis, q=None):
+        _refuse("Wald tests of linear hypotheses")
+
+    def anova(self, type: int = 2, test: str = "lr"):  # noqa: A002 (car's name)
+        _refuse("term tests (type II/III LR or Wald)")
+
+    def drop1(self):
+        _refuse("drop-one likelihood-ratio tests")
+
+    def marginal_effects(self, *args, **kwargs):
+        _refuse("marginal effects with delta-method standard errors")
+
     def box_tidwell(self, shift=None):
         _refuse("Box-Tidwell tests")
 
@@ -132,11 +150,19 @@ class PenalizedResults(LogitResults):
         return plot_objective(self, ax=ax)
 
     # ------------------------------------------------------------ what remains
-    def odds_ratios(self, alpha: float = 0.05, method: str | None = None, progress: bool = False) -> pd.DataFrame:
-        """``exp(b)`` per coefficient; intervals only from :meth:`bootstrap`."""
+    def odds_ratios(self, alpha: float = 0.05, method: str | None = None, progress: bool = False,
+                    units: dict | None = None) -> pd.DataFrame:
+        """``exp(b)`` per coefficient (``exp(k b)`` per ``units={"age": k}``, with a ``per``
+        column); intervals only from :meth:`bootstrap`."""
         if method is not None:
             _refuse(f"{method} intervals for odds ratios")
-        return pd.DataFrame({"odds_ratio": np.exp(self.params)}, index=self.names)
+        if units is None:
+            return pd.DataFrame({"odds_ratio": np.exp(self.params)}, index=self.names)
+        from ..report.sentences import unit_multipliers
+
+        mult = unit_multipliers(self, units)
+        k = np.array([mult[n] for n in self.names])
+        return pd.DataFrame({"per": k, "odds_ratio": np.exp(k * self.params)}, index=self.names)
 
     def coef_table(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
         """coef and odds ratio per term (no SE, z, p or CI: see the module docstring)."""
@@ -209,13 +235,14 @@ class PenalizedResults(LogitResults):
         return out
 
     # ------------------------------------------------------------ display
-    def summary(self, alpha: float = 0.05, ci_method: str | None = None):
-        """Header facts and the coefficient / odds-ratio table; one line on why there are no p-values."""
+    def summary(self, alpha: float = 0.05, ci_method: str | None = None, units: dict | None = None):
+        """Header facts and the coefficient / odds-ratio table (odds ratios per ``units`` when
+        given); one line on why there are no standard errors, p-values or intervals."""
         from .report import penalized_summary
 
         if ci_method is not None:
             _refuse(f"{ci_method} confidence intervals")
-        return penalized_summary(self)
+        return penalized_summary(self, units=units)
 
     def report(self, units: dict | None = None, alpha: float = 0.05, *, threshold: float = 0.5,
                groups: int = 10, plots: bool = True, title: str | None = None, ci_method: str | None = None,

@@ -68,3 +68,15 @@ def test_calibration_plot_with_an_event_free_bin():
         cal = res.calibration()
         assert ((cal["observed_rate"] == 0) & (cal["n"] == 6)).any()  # 6 rows: rounding crosses 0
         res.plot_calibration()
+
+
+def test_penalized_units_in_report_and_cov_refused(capsys, tmp_path):
+    js = tmp_path / "u.json"
+    code, out, err = run(capsys, "fit", str(DATA / "birthwt.csv"), "low ~ age + lwt + race", "--penalty", "l2",
+                         "--lam", "0.01", "--units", "lwt=10", "--json", str(js))
+    assert code == 0, err
+    lwt = next(c for c in json.loads(js.read_text())["coefficients"] if c["term"] == "lwt")
+    np.testing.assert_allclose(lwt["or_per_units"], np.exp(10 * lwt["coef"]), rtol=1e-14)
+    code, out, err = run(capsys, "fit", str(DATA / "birthwt.csv"), "low ~ age", "--penalty", "l2", "--lam",
+                         "0.01", "--cov", "HC1")
+    assert code == 2 and "do not apply to a penalized fit" in err

@@ -74,8 +74,15 @@ def penalized_report(res, units=None, threshold: float = 0.5, groups: int = 10, 
     if units:
         table["per"] = mult
         table["or_per"] = np.exp(mult * res.params)
+    from ..report.tables import coefficient_labels, per_text
+
+    shown = table.rename(index=coefficient_labels(d))
+    if units:
+        per = per_text(d, dict(zip(res.names, mult)))
+        shown = shown.assign(per=[per.get(n, f"{v:g}") for n, v in zip(table.index, table["per"])])
+        formats["per"] = str
     sections.append(Section("Coefficients and odds ratios", [
-        Table(table, formats, labels, "Penalized coefficients (log-odds scale) and odds ratios"),
+        Table(shown, formats, labels, "Penalized coefficients (log-odds scale) and odds ratios"),
         Para(NO_INFERENCE_LINE, "note"),
     ], "coefficients"))
     data["coefficients"] = [{"term": k, "coef": float(v), "odds_ratio": float(np.exp(v)), "units": float(mult[k]),

@@ -76,6 +76,7 @@ def test_lambdas_not_decreasing_are_sorted_and_said(pima):
     ({"n_lambdas": 0}, r"n_lambdas=0 is not valid"),
     ({"lambda_min_ratio": 1.5}, r"lambda_min_ratio=1\.5 is not valid; it must be in \(0, 1\)"),
     ({"standardize": 1}, r"standardize=1 is not valid"),
+    ({"penalty": "l1"}, r"unknown option\(s\) penalty for a path"),
 ])
 def test_bad_path_options(pima, kw, match):
     with pytest.raises(OptionError, match=match):

@@ -55,8 +55,11 @@ def check_lambdas(lambdas) -> np.ndarray:
 
 def fit_path(model, l1_ratio: float = 1.0, lambdas=None, n_lambdas: int = 100,
              lambda_min_ratio: float | None = None, standardize: bool = True,
-             tol: float | None = None, max_iter: int | None = None) -> LogitPath:
+             tol: float | None = None, max_iter: int | None = None, **unknown) -> LogitPath:
     """Fit ``model`` along a lambda grid; returns a :class:`LogitPath`."""
+    if unknown:
+        raise OptionError(f"unknown option(s) {', '.join(sorted(unknown))} for a path; valid options are "
+                          "l1_ratio, lambdas, n_lambdas, lambda_min_ratio, standardize, tol, max_iter")
     l1_ratio = _check_ratio(l1_ratio)
     if not isinstance(standardize, bool):
         raise OptionError(f"standardize={standardize!r} is not valid; it must be True or False")

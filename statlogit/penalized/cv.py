@@ -52,6 +52,9 @@ class CVResult:
         """Its standard error per lambda (cv.glmnet's ``cvsd``)."""
         return self.table["se"]
 
+    cvm = mean  # cv.glmnet's names
+    cvsd = se
+
     @property
     def index_min(self) -> int:
         return int(np.flatnonzero(self.table.index.to_numpy() == self.lambda_min)[0])

@@ -81,7 +81,8 @@ def test_report_loads_and_every_image_decodes(browser, page, tmp_path):
     assert m, f"the page did not finish loading in Chromium (rc={proc.returncode}): {proc.stderr[-2000:]}"
     result = json.loads(m.group(1).replace("&quot;", '"'))
     assert result["images"] == 6 and result["bad"] == [], result
-    assert result["sections"] == 5
+    # every section the HTML holds is rendered (the report grows sections, e.g. term tests)
+    assert result["sections"] == page.count("<section") >= 5, result
     # narrow window (headless Chromium's minimum is about 500 px; the phone layout applies below
     # 640 px): the page itself does not scroll sideways, wide tables scroll inside their box
     assert result["viewport"] < 640 and result["width"] <= result["viewport"], result

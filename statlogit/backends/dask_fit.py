@@ -5,9 +5,9 @@ Each Newton iteration is one pass: every partition builds its rows of the design
 :func:`statlogit.kernel.loglik_score_information` (log-likelihood, score, information) plus
 its row count, event count, column extremes and rows with ``|logit| > 25``; a tree of
 additions sums them (``split_every`` = 8) and the p x p Newton system is solved on the
-driver with the same step, step-halving and convergence rule (Newton decrement ``<= tol`` at
-the coefficients returned, with the information computed there) as
-:mod:`statlogit.solvers.newton`. A pass either completes on every partition or raises: a
+driver by the one Newton driver, :func:`statlogit.solvers.newton.newton_maximize` (step,
+step-halving, convergence on the Newton decrement ``<= tol`` at the coefficients returned,
+with the information computed there). A pass either completes on every partition or raises: a
 fit is never summed over part of the data.
 
 Start: the fit on the first pass's random sample of complete rows (at least 50,000; see
@@ -21,13 +21,13 @@ after; else Dask's default scheduler (threads in this process, or the active Cli
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..exceptions import DistributedError, StatlogitError
 from ..solvers.base import Fit
-from ..solvers.newton import MAX_HALVINGS, SingularInformation, _accepts, newton_step
+from ..solvers.newton import SingularInformation, newton_maximize
 from .dask_design import tree_reduce
 from .dask_partition import partition_design
 
@@ -212,54 +212,22 @@ def newton_dask(passer, beta: np.ndarray, *, tol: float = 1e-8, max_iter: int = 
                 history: list | None = None) -> tuple[Fit, dict]:
     """Newton-Raphson with step-halving where ``passer(beta)`` gives one pass's sums.
 
-    The same phases and rule as :func:`statlogit.solvers.newton.fit_newton`. Returns the
+    The one driver, :func:`statlogit.solvers.newton.newton_maximize`, over the summed pieces
+    (no subsample phase: the start is already a sample fit, :func:`sample_start`). Returns the
     Fit and the last pass's sums (counts, extremes). ``history`` (filled as it goes) lets the
     passer see the decrements so far.
     """
-    history = [] if history is None else history
-    cur = passer(beta)
-    n_iter = 0
-    step_size = np.nan
-    converged = False
-    message = f"stopped after max_iter={max_iter} iterations without meeting tol={tol:g}"
-    while True:
-        try:
-            d = newton_step(cur["g"], cur["H"])
-        except SingularInformation:
-            if n_iter == 0:
-                raise
-            message = (f"the information matrix became singular after {n_iter} steps: fitted probabilities "
-                       "reached 0 or 1, a sign of (quasi-)complete separation")
-            break
-        decrement = float(np.sqrt(max(cur["g"] @ d, 0.0)))
-        history.append({"iteration": n_iter, "loglik": cur["ll"], "decrement": decrement,
-                        "max_abs_score": float(np.max(np.abs(cur["g"]))) if len(beta) else 0.0,
-                        "step_size": step_size, "information": "exact"})
-        if decrement <= tol:
-            converged = True
-            message = f"Newton decrement {decrement:.2e} <= tol {tol:g}"
-            break
-        if n_iter >= max_iter:
-            break
-        step_size = 1.0
-        for _ in range(MAX_HALVINGS):
-            trial = beta + step_size * d
-            new = passer(trial)
-            if _accepts(new["ll"], cur["ll"]):
-                break
-            step_size *= 0.5
-        else:
-            message = ("line search failed: no step along the Newton direction raised the log-likelihood "
-                       f"(decrement {decrement:.2e})")
-            converged = decrement <= 1e-5
-            break
-        beta, cur = trial, new
-        n_iter += 1
+    passes: dict[bytes, dict] = {}
+
+    def pieces(b, need_hessian=True):
+        out = passer(b)
+        passes[np.asarray(b).tobytes()] = out
+        return out["ll"], out["g"], out["H"]
+
+    fit = newton_maximize(pieces, np.asarray(beta, dtype=float), tol=tol, max_iter=max_iter, history=history)
     if notes:
-        message = f"{message}; " + "; ".join(notes)
-    fit = Fit(params=beta, information=cur["H"], loglik=cur["ll"], converged=converged, n_iter=n_iter,
-              history=history, method="newton", message=message)
-    return fit, cur
+        fit = replace(fit, message=f"{fit.message}; " + "; ".join(notes))
+    return fit, passes[np.asarray(fit.params).tobytes()]
 
 
 def sample_start(design, extra=(), fixed=None) -> tuple[np.ndarray, str | None]:

@@ -108,87 +108,10 @@ class Fixed(Likelihood):
 
 def fit_likelihood(lik: Likelihood, *, start: np.ndarray | None = None, tol: float = 1e-8,
                    max_iter: int = 100) -> Fit:
-    """Maximum likelihood by Newton with step-halving (the family's default solver).
+    """Maximum likelihood by Newton with step-halving (the family's default solver): the one
+    driver, :func:`statlogit.solvers.driver.fit_likelihood`, with its large-data start. Raises
+    :class:`~statlogit.solvers.newton.SingularInformation` when the information is singular at
+    the start (a rank-deficient design)."""
+    from ..solvers.driver import fit_likelihood as drive
 
-    With many rows (n >= 200,000) and no ``start``, it first fits a random subsample and takes
-    score-only full-data steps with the subsample's information (as the binary solver, see
-    :mod:`statlogit.solvers.newton`); exact Newton iterations finish, and only they may
-    declare convergence. Raises :class:`~statlogit.solvers.newton.SingularInformation` when the
-    information is singular at the start (a rank-deficient design).
-    """
-    from ..solvers.newton import SUBSAMPLE_MIN_ROWS, newton_maximize
-
-    history: list[dict] = []
-    n_iter = 0
-    note = ""
-    if start is None:
-        theta = lik.start()
-        if lik.n_rows >= SUBSAMPLE_MIN_ROWS:
-            sub = _subsample_start(lik, theta)
-            if sub is not None:
-                theta, n_iter, m = _quasi_newton_steps(lik, sub[0], sub[1], history, max_iter, tol)
-                note = f"; started from a fit on a random subsample of {sub[2]} rows"
-    else:
-        theta = np.asarray(start, dtype=float)
-    fit = newton_maximize(lik.pieces, theta, tol=tol, max_iter=max_iter, feasible=lik.feasible, history=history,
-                          n_iter=n_iter)
-    if note:
-        from dataclasses import replace
-
-        fit = replace(fit, message=fit.message + note)
-    return fit
-
-
-def _subsample_start(lik: Likelihood, theta0: np.ndarray):
-    """Fit on a random subsample: (estimates, its information scaled to all rows, rows) or None."""
-    from ..solvers.newton import SUBSAMPLE_ROWS, SingularInformation, newton_maximize
-
-    n = lik.n_rows
-    m = max(SUBSAMPLE_ROWS, 200 * lik.n_params)
-    if m * 4 > n:
-        return None
-    rows = np.sort(np.random.default_rng(20240601).choice(n, size=m, replace=False))
-    sub = lik.rows(rows)
-    try:
-        fit = newton_maximize(sub.pieces, theta0, tol=1e-3, max_iter=25, feasible=sub.feasible)
-    except SingularInformation:
-        return None
-    if not fit.converged or not np.all(np.isfinite(fit.params)):
-        return None
-    return fit.params, fit.information * (lik.total_weight() / sub.total_weight()), m
-
-
-#: Score-only steps with the subsample information before the exact Newton iterations take over.
-MAX_QUASI_STEPS = 30
-
-
-def _quasi_newton_steps(lik: Likelihood, theta: np.ndarray, H_sub: np.ndarray, history: list, max_iter: int,
-                        tol: float):
-    """Full-data steps ``theta + H_sub^-1 score`` (score only: a fraction of a pass with the
-    information) until their decrement is below ``tol``, so that usually one exact pass (which
-    checks convergence and gives the standard errors) is all that remains. A step that lowers
-    the log-likelihood ends the phase before it."""
-    from ..solvers.newton import SingularInformation, _accepts, newton_step
-
-    prev, ll_prev, taken = theta, -np.inf, 0
-    for _ in range(min(MAX_QUASI_STEPS, max_iter)):
-        if not lik.feasible(theta):
-            return prev, max(taken - 1, 0), None
-        ll, score, _ = lik.pieces(theta, need_hessian=False)
-        if not _accepts(ll, ll_prev):
-            history.pop()
-            return prev, taken - 1, None
-        try:
-            d = newton_step(score, H_sub)
-        except SingularInformation:
-            return theta, taken, None
-        decrement = float(np.sqrt(max(score @ d, 0.0)))
-        history.append({"iteration": taken, "loglik": ll, "decrement": decrement,
-                        "max_abs_score": float(np.max(np.abs(score))), "step_size": 1.0 if taken else np.nan,
-                        "information": "subsample"})
-        prev, ll_prev = theta, ll
-        if decrement <= tol:
-            return theta, taken, None
-        theta = theta + d
-        taken += 1
-    return theta, taken, None
+    return drive(lik, start=start, tol=tol, max_iter=max_iter)

@@ -13,7 +13,8 @@ giving the log-likelihood l, score g and information H at the current coefficien
 
 Hitting ``max_iter`` is never called convergence.
 
-**Large data** (n >= 200,000 rows): the iterations start from the fit on a random 50,000-row
+**Large data** (n >= 200,000 rows; the strategy is :mod:`statlogit.solvers.driver`, shared by
+every model family and backend): the iterations start from the fit on a random 50,000-row
 subsample, and the first full-data iterations use that fit's information scaled by n/m in
 place of the exact H (a quasi-Newton step that needs only l and g, a third of the work of a
 pass with H). They stop as soon as the decrement measured with that H falls below 0.05 (or
@@ -76,29 +77,6 @@ def _accepts(ll_new: float, ll_old: float) -> bool:
     return bool(np.isfinite(ll_new) and ll_new >= ll_old - 1e-12 * (1.0 + abs(ll_old)))
 
 
-def _subsample_fit(X, y, offset, weights, beta0, intercept_index, implicit_intercept=False):
-    """Fit on a random subsample; returns (coefficients, information scaled to n rows, m)."""
-    n, p = X.shape
-    p += bool(implicit_intercept)
-    m = max(SUBSAMPLE_ROWS, 200 * p)
-    if m * 4 > n:
-        return None
-    rows = np.sort(np.random.default_rng(20240601).choice(n, size=m, replace=False))
-    w_sub = None if weights is None else weights[rows]
-    try:
-        sub = fit_newton(
-            X[rows], y[rows], offset=None if offset is None else offset[rows], weights=w_sub,
-            start=beta0, tol=1e-3, max_iter=25, intercept_index=intercept_index,
-            implicit_intercept=implicit_intercept,
-        )
-    except SingularInformation:
-        return None
-    if not sub.converged or not np.all(np.isfinite(sub.params)):
-        return None
-    ratio = n / m if weights is None else float(weights.sum()) / max(float(w_sub.sum()), 1e-300)
-    return sub.params, sub.information * ratio, m
-
-
 def fit_newton(
     X: np.ndarray,
     y: np.ndarray,
@@ -126,56 +104,57 @@ def fit_newton(
         that X does not carry (``intercept_index`` must then be 0 or None); the caller's X is
         read in place, never copied (see :func:`statlogit.kernel.logit_pass`).
     """
-    n, p = X.shape
-    if implicit_intercept:
-        if intercept_index not in (None, 0):
-            raise ValueError("implicit_intercept puts the intercept first: intercept_index must be 0")
-        intercept_index = 0
-        p += 1
-    history: list[dict] = []
-    notes = []
-    if start is None:
-        beta = np.zeros(p)
-        if intercept_index is not None and offset is None:
-            ybar = np.average(y, weights=weights)
-            if 0.0 < ybar < 1.0:
-                beta[intercept_index] = np.log(ybar / (1.0 - ybar))
-        sub = (_subsample_fit(X, y, offset, weights, beta, intercept_index, implicit_intercept)
-               if n >= SUBSAMPLE_MIN_ROWS else None)
-    else:
-        beta = np.array(start, dtype=float)
-        sub = None
+    if implicit_intercept and intercept_index not in (None, 0):
+        raise ValueError("implicit_intercept puts the intercept first: intercept_index must be 0")
+    from .driver import fit_likelihood
 
-    n_iter = 0
-    step_size = np.nan
-    if sub is not None:
-        beta, h_sub, m = sub
-        notes.append(f"started from a fit on a random subsample of {m} rows")
-        beta, n_iter, step_size = _subsample_steps(X, y, offset, weights, beta, h_sub, history, max_iter,
-                                                   implicit_intercept)
-        if n_iter:
-            notes.append(f"{n_iter} first iteration(s) used the subsample's information")
-
-    extreme: dict[bytes, int] = {}  # rows with |eta| > 25, by the coefficients of each pass
-
-    def pieces(b, need_hessian=True):
-        out = logit_pass(X, y, b, offset, weights, need_hessian=need_hessian,
-                         implicit_intercept=implicit_intercept)
-        extreme[np.asarray(b).tobytes()] = out.n_extreme
-        return out.loglik, out.score, out.information
-
-    def check_start(b, hess):
-        if is_plain_start(b, offset, intercept_index) and rank_deficient(hess):
-            raise SingularInformation(hess)  # checked once, up front: the design is rank deficient
-
-    fit = newton_maximize(pieces, beta, tol=tol, max_iter=max_iter, history=history, n_iter=n_iter,
-                          step_size=step_size, check_start=check_start)
+    lik = _LogitRows(X, y, offset, weights, 0 if implicit_intercept else intercept_index, implicit_intercept)
+    fit = fit_likelihood(lik, start=start, tol=tol, max_iter=max_iter)
     from dataclasses import replace
 
-    fit = replace(fit, n_extreme=extreme.get(np.asarray(fit.params).tobytes()))
-    if notes:
-        fit = replace(fit, message=f"{fit.message}; " + "; ".join(notes))
-    return fit
+    return replace(fit, n_extreme=lik.extreme.get(np.asarray(fit.params).tobytes()))
+
+
+class _LogitRows:
+    """The binary logit on ``(X, y)`` as the driver's likelihood (:mod:`statlogit.solvers.driver`),
+    evaluated by :func:`statlogit.kernel.logit_pass` (X read in place; ``implicit_intercept``
+    adds coefficient 0 as an intercept X does not carry)."""
+
+    def __init__(self, X, y, offset, weights, intercept_index, implicit_intercept):
+        self.X, self.y, self.offset, self.weights = X, y, offset, weights
+        self.intercept_index, self.implicit_intercept = intercept_index, implicit_intercept
+        self.n_rows = X.shape[0]
+        self.n_params = X.shape[1] + bool(implicit_intercept)
+        self.extreme: dict[bytes, int] = {}  # rows with |eta| > 25, by the coefficients of each pass
+
+    def pieces(self, b, need_hessian=True):
+        out = logit_pass(self.X, self.y, b, self.offset, self.weights, need_hessian=need_hessian,
+                         implicit_intercept=self.implicit_intercept)
+        self.extreme[np.asarray(b).tobytes()] = out.n_extreme
+        return out.loglik, out.score, out.information
+
+    def start(self):
+        beta = np.zeros(self.n_params)
+        if self.intercept_index is not None and self.offset is None:
+            ybar = np.average(self.y, weights=self.weights)
+            if 0.0 < ybar < 1.0:
+                beta[self.intercept_index] = np.log(ybar / (1.0 - ybar))
+        return beta
+
+    def feasible(self, b):
+        return True
+
+    def check_start(self, b, hess):
+        if is_plain_start(b, self.offset, self.intercept_index) and rank_deficient(hess):
+            raise SingularInformation(hess)  # checked once, up front: the design is rank deficient
+
+    def total_weight(self):
+        return float(self.n_rows) if self.weights is None else float(self.weights.sum())
+
+    def rows(self, idx):
+        return _LogitRows(self.X[idx], self.y[idx], None if self.offset is None else self.offset[idx],
+                          None if self.weights is None else self.weights[idx], self.intercept_index,
+                          self.implicit_intercept)
 
 
 def newton_maximize(
@@ -253,36 +232,3 @@ def newton_maximize(
 
     return Fit(params=beta, information=hess, loglik=ll, converged=converged, n_iter=n_iter,
                history=history, method="newton", message=message)
-
-
-def _subsample_steps(X, y, offset, weights, beta, h_sub, history, max_iter, implicit_intercept=False):
-    """Full-data steps ``b + H_sub^-1 g`` (score only) until their decrement is < SUB_SWITCH.
-
-    Returns the coefficients to start exact Newton from, the iterations used and the last
-    step size. A step that lowers the log-likelihood ends the phase at the previous point.
-    """
-    ll_prev = -np.inf
-    prev = beta
-    taken = 0
-    step_size = np.nan
-    for _ in range(min(MAX_SUB_STEPS, max_iter)):
-        ll, grad, _, _ = logit_pass(X, y, beta, offset, weights, need_hessian=False,
-                                    implicit_intercept=implicit_intercept)
-        if not _accepts(ll, ll_prev):
-            history.pop()
-            return prev, taken - 1, step_size
-        try:
-            d = newton_step(grad, h_sub)
-        except SingularInformation:
-            return beta, taken, step_size
-        decrement = float(np.sqrt(max(grad @ d, 0.0)))
-        history.append({"iteration": taken, "loglik": ll, "decrement": decrement,
-                        "max_abs_score": float(np.max(np.abs(grad))), "step_size": step_size,
-                        "information": "subsample"})
-        prev, ll_prev = beta, ll
-        beta = beta + d
-        taken += 1
-        step_size = 1.0
-        if decrement < SUB_SWITCH:
-            break
-    return beta, taken, step_size

@@ -1,229 +1,41 @@
 """Formula/DataFrame (or arrays) -> :class:`Design`. The only module that imports patsy.
 
-A Design holds float64 ``X`` and 0/1 ``y``, the column names, which columns each formula
-term owns (for GVIF and Box-Tidwell), the patsy ``DesignInfo`` (so ``predict(newdata)``
-replays the same transforms and factor levels), the rows dropped for missing values, and
-which response level is the event. Nothing downstream touches pandas or patsy again,
-except to label outputs.
+Here live the calls into patsy: parsing the formula, building the design matrix (or only its
+``DesignInfo`` on the all-plain-columns fast path), R's term order, replaying the design on
+``predict(newdata)`` and parsing linear hypotheses. The patsy-free pieces live in
+:mod:`statlogit.design_record` (the :class:`Design` record), :mod:`statlogit.design_data`
+(the data side) and :mod:`statlogit.design_messages` (error messages); their names are
+re-exported here. Nothing downstream touches pandas or patsy again, except to label outputs.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .columns import check_finite, column_extremes
+from .design_data import (  # noqa: F401  (re-exported: backends/dask_design, backends/dask_io)
+    _IDENT,
+    _as_frame,
+    _eval_response,
+    _formula_columns,
+    _is_categorical_column,
+    _positional_plain,
+    _term_infos,
+)
+from .design_messages import (  # noqa: F401  (re-exported: backends/dask_design)
+    _formula_error,
+    _newdata_columns,
+    _newdata_missing,
+    _newdata_unseen,
+)
+from .design_record import Design, TermInfo  # noqa: F401  (re-exported: model, arrays, models, backends)
 from .exceptions import DataError, FormulaError, PredictionError
 from .formula_help import all_missing_error, quote_hint
-from .response import code_response, values_text
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class TermInfo:
-    """One formula term and the design columns it owns.
-
-    ``kind`` is ``"intercept"``, ``"numeric"`` (one numeric factor), ``"categorical"``
-    (one categorical factor) or ``"interaction"``. ``variable`` is the data column when
-    the term is a plain numeric main effect (``age``, not ``np.log(age)`` or ``I(age**2)``).
-    """
-
-    name: str
-    columns: tuple[int, ...]
-    kind: str
-    variable: str | None = None
-
-
-@dataclass(frozen=True)
-class Design:
-    X: np.ndarray
-    y: np.ndarray
-    column_names: list[str]
-    terms: list[TermInfo]
-    response_name: str
-    event: Any
-    non_event: Any
-    response_coding: str
-    row_labels: pd.Index
-    dropped_labels: pd.Index
-    formula: str | None = None
-    design_info: Any = None
-    intercept_index: int | None = None
-    data_columns: tuple[str, ...] = field(default_factory=tuple)
-    #: The data columns named on the right of ``~`` (the response's columns are not predictors).
-    predictor_columns: tuple[str, ...] = field(default_factory=tuple)
-    #: Largest |value| of each column (computed once; used for internal scaling and symptoms);
-    #: filled in by ``__post_init__`` when a builder does not pass it.
-    column_absmax: np.ndarray | None = None
-    #: Array interface: True when statlogit prepended the intercept column (so predict must
-    #: too); False when X brought its own constant or there is none.
-    intercept_added: bool = False
-    #: Positions (0-based) in the caller's data of the rows used, in order (None: unknown).
-    row_positions: np.ndarray | None = None
-    #: Response levels in code order (y holds codes 0..K-1) for the multiclass families; None
-    #: for the binary logit (whose y is 0/1 with ``event``/``non_event``).
-    levels: tuple | None = None
-    #: Array interface without a copy: the caller's predictor matrix (read-only view), when
-    #: statlogit adds the intercept itself. Then ``X`` may be passed as None: it is built
-    #: (``[1, predictors]``) only when a consumer first reads ``design.X``, while the fit
-    #: reads ``predictors`` in place (see :meth:`implicit_intercept`).
-    predictors: np.ndarray | None = None
-
-    def __post_init__(self):
-        if self.X is None:
-            if self.predictors is None or not self.intercept_added:
-                raise DataError("internal error: a design without X needs predictors; please report this")
-            object.__delattr__(self, "X")  # built on first use by __getattr__
-        rows = (self.X if "X" in self.__dict__ else self.predictors).shape[0]
-        if rows != self.y.shape[0] or len(self.row_labels) != self.y.shape[0]:
-            raise DataError(
-                f"internal error: design has {rows} rows, response {self.y.shape[0]}, "
-                f"labels {len(self.row_labels)}; please report this"
-            )
-        if self.column_absmax is None:  # builders pass it (they get it for free); others pay one pass
-            cmax, cmin = column_extremes(self.X)
-            object.__setattr__(self, "column_absmax", np.maximum(cmax, -cmin))
-
-    def __getattr__(self, name: str):
-        # Only reached when ``X`` has not been built yet (normal lookup failed).
-        if name == "X" and self.__dict__.get("predictors") is not None:
-            from .columns import with_intercept
-
-            full = with_intercept(self.predictors)
-            object.__setattr__(self, "X", full)
-            return full
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    @property
-    def implicit_intercept(self) -> bool:
-        """True while ``X`` is the caller's predictors plus an intercept not yet materialised:
-        the fit then reads ``predictors`` in place (no copy of the caller's X)."""
-        return "X" not in self.__dict__
-
-    @property
-    def n_columns(self) -> int:
-        """Columns of ``X`` (the intercept included), without building ``X``."""
-        return len(self.column_names)
-
-    def linear_predictor(self, beta: np.ndarray) -> np.ndarray:
-        """``X @ beta`` without building ``X`` (one read of the predictors)."""
-        if self.implicit_intercept:
-            eta = self.predictors @ beta[1:]
-            eta += beta[0]
-            return eta
-        return self.X @ beta
-
-    @property
-    def nobs(self) -> int:
-        return int(self.y.shape[0])
-
-    @property
-    def n_dropped(self) -> int:
-        return len(self.dropped_labels)
-
-    def event_label(self) -> str:
-        """``diabetes = pos`` — how the summary names the modelled event."""
-        return f"{self.response_label()} = {self.event}"
-
-    def response_label(self) -> str:
-        """The response as a reader names it: ``class`` for ``Q("class")`` (display only;
-        messages show the formula's own spelling)."""
-        from .report.tables import variable_label
-
-        return variable_label(self.response_name)
-
-
-# --------------------------------------------------------------------------- formulas
-
-
-def _as_frame(data) -> pd.DataFrame:
-    if isinstance(data, pd.DataFrame):
-        if data.columns.duplicated().any():
-            dup = sorted(set(map(str, data.columns[data.columns.duplicated()])))
-            raise DataError(f"data has duplicate column names: {', '.join(dup)}; rename them")
-        return data
-    if isinstance(data, dict):
-        try:
-            return pd.DataFrame(data)
-        except ValueError as exc:
-            raise DataError(f"could not build a table from the dict of columns: {exc}") from exc
-    from .backends.dask_io import is_dask_data
-
-    if is_dask_data(data):
-        raise DataError(
-            f"Dask data ({type(data).__name__}: a dask DataFrame or a path/glob of files) is taken by sl.logit, "
-            "sl.mlogit and sl.ologit and their results only; here pass a pandas DataFrame (ddf.compute() if it fits in memory)"
-        )
-    raise DataError(
-        f"data must be a pandas DataFrame or a dict of columns, not {type(data).__name__}"
-    )
-
-
-def _term_infos(design_info, data: pd.DataFrame) -> list[TermInfo]:
-    infos = []
-    for term, sl in design_info.term_slices.items():
-        cols = tuple(range(sl.start, sl.stop))
-        if not term.factors:
-            infos.append(TermInfo("Intercept", cols, "intercept"))
-            continue
-        name = term.name()
-        if len(term.factors) > 1:
-            infos.append(TermInfo(name, cols, "interaction"))
-            continue
-        factor = term.factors[0]
-        finfo = design_info.factor_infos[factor]
-        code = factor.code.strip()
-        if finfo.type == "categorical":
-            infos.append(TermInfo(name, cols, "categorical", code if code in data.columns else None))
-        else:
-            plain = code in data.columns and _IDENT.match(code) is not None
-            infos.append(TermInfo(name, cols, "numeric", code if plain else None))
-    return infos
-
-
-def _eval_response(lhs_code: str, data: pd.DataFrame, env, formula: str | None = None) -> pd.Series:
-    try:
-        raw = env.eval(lhs_code, inner_namespace=data)
-    except NameError as exc:
-        missing = re.search(r"name '([^']+)' is not defined", str(exc))
-        what = repr(missing.group(1)) if missing else repr(lhs_code)
-        raise FormulaError(
-            f"response {lhs_code!r}: {what} is not a column of the data; columns are "
-            f"{values_text(list(map(str, data.columns)), 12)}"
-        ) from exc
-    except Exception as exc:  # patsy evaluates arbitrary Python
-        hint = quote_hint(formula or lhs_code, data)
-        detail = "" if isinstance(exc, SyntaxError) and hint.startswith("; column") else f": {exc}"
-        raise FormulaError(f"could not evaluate the response {lhs_code!r}{detail}{hint}") from exc
-    if np.ndim(raw) == 0:
-        raw = np.repeat(raw, len(data))
-    s = pd.Series(raw, index=data.index) if not isinstance(raw, pd.Series) else raw
-    if s.ndim != 1 or len(s) != len(data):
-        raise FormulaError(f"response {lhs_code!r} must be one column with one value per row")
-    return s
-
-
-def _positional_plain(frame: pd.DataFrame, formula: str) -> pd.DataFrame:
-    """A shallow view of the data that patsy can digest: positions as the row index (so
-    duplicate or odd row labels cannot misalign X and y) and pandas' nullable columns
-    (Int64, Float64, boolean, string with pd.NA) as numpy columns with NaN for missing."""
-    out = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
-    converted = {}
-    for col in _formula_columns(formula, frame):
-        s = out[col]
-        dtype = s.dtype
-        if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or isinstance(dtype, pd.CategoricalDtype):
-            continue
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            converted[col] = s.astype(object).where(s.notna(), np.nan)
-        else:
-            converted[col] = s.to_numpy(dtype=float, na_value=np.nan)
-    return out.assign(**converted) if converted else out
+from .response import code_response
 
 
 def _user_environment():
@@ -246,11 +58,6 @@ def _user_environment():
 
     builtins = {k: getattr(patsy.builtins, k) for k in patsy.builtins.__all__}
     return patsy.EvalEnvironment(spaces + [{"np": np, "numpy": np}, builtins])
-
-
-def _formula_columns(formula: str, data: pd.DataFrame) -> list[str]:
-    """Data columns mentioned in the formula text (for messages about missing values)."""
-    return [c for c in map(str, data.columns) if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w])", formula)]
 
 
 def design_from_formula(formula: str, data, *, missing: str = "drop", event: Any = None,
@@ -391,11 +198,6 @@ def r_term_order(info, formula_terms):
     return new, perm
 
 
-def _is_categorical_column(dtype) -> bool:
-    return (isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype)
-            or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype))
-
-
 def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
     """Fast path for formulas whose terms are all plain columns (``y ~ x1 + x2 + group``).
 
@@ -501,17 +303,6 @@ def _plain_numeric_design(frame: pd.DataFrame, rhs, env, y_ok: np.ndarray):
     return X, info, keep, absmax
 
 
-def _formula_error(formula: str, exc, data: pd.DataFrame) -> FormulaError:
-    text = str(exc).splitlines()[0]
-    m = re.search(r"name '([^']+)' is not defined", str(exc))
-    if m:
-        return FormulaError(
-            f"formula {formula!r} names {m.group(1)!r}, which is not a column of the data "
-            f"(columns: {values_text(list(map(str, data.columns)), 12)})"
-        )
-    return FormulaError(f"cannot build the design for formula {formula!r}: {text}")
-
-
 def new_design_matrix(design: Design, newdata) -> tuple[np.ndarray, pd.Index]:
     """Put new data through the fitted design (same transforms, same factor levels)."""
     if design.design_info is None:
@@ -565,40 +356,6 @@ def new_design_matrix(design: Design, newdata) -> tuple[np.ndarray, pd.Index]:
     if not np.all(np.isfinite(Xn)):
         raise PredictionError("newdata has missing or infinite values in the model's columns")
     return Xn, index
-
-
-def _newdata_columns(design, frame) -> list:
-    """Columns of ``frame`` named in the formula's predictor factors (``age``, ``C(year)``, ``Q("class")``)."""
-    codes = [f.code for f in design.design_info.factor_infos]
-    return [c for c in frame.columns
-            if any(re.search(rf"(?<![\w.]){re.escape(str(c))}(?![\w.])", code) for code in codes)]
-
-
-def _newdata_missing(design, frame) -> str:
-    """"in 'age' (1 row: 0); drop or fill those rows": which columns, how many rows, which."""
-    cols = [c for c in _newdata_columns(design, frame) if frame[c].isna().any()]
-    if not cols:
-        return "; drop or fill those rows"
-    rows = frame.index[frame[cols].isna().any(axis=1)]
-    shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
-    return (f" {', '.join(map(repr, cols))} ({len(rows)} row(s): {shown}); drop or fill those rows "
-            f"(newdata.dropna(subset={list(map(str, cols))!r}))")
-
-
-def _newdata_unseen(design, frame) -> str:
-    """" in 'year' (2010; fitted levels 1997, ...)" for the first column with an unseen level."""
-    for factor, info in design.design_info.factor_infos.items():
-        if info.type != "categorical":
-            continue
-        for c in _newdata_columns(design, frame):
-            if re.search(rf"(?<![\w.]){re.escape(str(c))}(?![\w.])", factor.code) is None:
-                continue
-            values = frame[c].dropna()
-            unseen = [v for v in pd.unique(values) if v not in set(info.categories)]
-            if unseen:
-                shown = lambda vs: ", ".join(repr(v) if isinstance(v, str) else str(v) for v in vs)  # noqa: E731
-                return f" in {str(c)!r} ({shown(unseen[:5])}; fitted levels {shown(info.categories)})"
-    return ""
 
 
 def linear_constraint(spec, names: list[str]):

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..exceptions import ConvergenceWarning, DistributedError, OptionError, ResponseError, StatlogitError, warn
 from ..models.likelihood import Likelihood
-from .dask_fit import Engine, one_pass
+from .dask_fit import Engine, add_pieces, one_pass
 from .dask_partition import partition_design
 
 FAMILIES = ("multinomial", "ordinal")
@@ -101,19 +101,8 @@ def family_pieces(part, spec, label: str, theta: np.ndarray, opts: FamilyPass) -
 
 
 def add_family_pieces(parts: list[dict]) -> dict:
-    out = dict(parts[0])
-    for s in parts[1:]:
-        if not s["finite"] or not out["finite"]:
-            bad = s if not s["finite"] else out
-            return {"finite": False, "label": bad["label"], "absmax": bad["absmax"]}
-        out["ll"] += s["ll"]
-        out["g"] = out["g"] + s["g"]
-        out["H"] = None if out["H"] is None else out["H"] + s["H"]
-        out["n"] += s["n"]
-        out["counts"] = out["counts"] + s["counts"]
-        out["extreme"] += s["extreme"]
-        out["absmax"] = np.maximum(out["absmax"], s["absmax"])
-    return out
+    """:func:`~statlogit.backends.dask_fit.add_pieces` with rows per level (``extreme`` is never -1 here)."""
+    return add_pieces(parts, counted="counts")
 
 
 class DaskFamilyLikelihood(Likelihood):

@@ -168,7 +168,9 @@ def partition_pieces(part, spec, label: str, beta: np.ndarray, opts: PassOptions
         raise DistributedError(f"{label}: {type(exc).__name__}: {exc}") from exc
 
 
-def add_pieces(parts: list[dict]) -> dict:
+def add_pieces(parts: list[dict], counted: str = "events") -> dict:
+    """Sum the partitions' pieces (``counted``: the response tally, ``events`` or per-level
+    ``counts``); the first non-finite partition wins. ``extreme`` -1 means "not counted"."""
     out = dict(parts[0])
     for s in parts[1:]:
         if not s["finite"] or not out["finite"]:
@@ -178,7 +180,7 @@ def add_pieces(parts: list[dict]) -> dict:
         out["g"] = out["g"] + s["g"]
         out["H"] = None if out["H"] is None else out["H"] + s["H"]
         out["n"] += s["n"]
-        out["events"] += s["events"]
+        out[counted] = out[counted] + s[counted]
         out["absmax"] = np.maximum(out["absmax"], s["absmax"])
         out["extreme"] = -1 if min(out["extreme"], s["extreme"]) < 0 else out["extreme"] + s["extreme"]
     return out

@@ -91,9 +91,13 @@ class CategoricalModel:
                 "cluster-robust (sandwich) covariances are implemented for the binary logit only. Fit with the "
                 "default model-based covariance (with clustered rows its standard errors may be too small)"
             )
+        if opts.penalty is not None and self.family == "multinomial":
+            from ..penalized.multinomial import fit_multinomial_penalized
+
+            return fit_multinomial_penalized(self, opts)
         if opts.penalty is not None:
             raise OptionError(f"penalty={opts.penalty!r} is not implemented for the {self.family} model: penalized "
-                              "fits (glmnet's objective) exist for the binary logit only (sl.logit, sl.logit_path); "
+                              "fits (glmnet's objective) exist for the binary and multinomial logit only (sl.logit, sl.mlogit); "
                               f"fit the {self.family} model without a penalty")
         lik = self.likelihood()
         fit = self._solve(lik, opts)

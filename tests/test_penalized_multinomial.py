@@ -145,3 +145,36 @@ def test_bad_input(womenlf):
     before = womenlf.copy()
     sl.mlogit(FORMULA, womenlf, penalty="l1", lam=0.1)
     pd.testing.assert_frame_equal(womenlf, before)
+
+
+def test_shifted_column_changes_only_the_intercepts(random_design):
+    """x3 + 1e6: passes then centre each block; slopes and probabilities unchanged."""
+    f = "y ~ x0 + x1 + x2 + x3 + x4"
+    for kw in CASES:
+        a = sl.mlogit(f, random_design, **kw)
+        b = sl.mlogit(f, random_design.assign(x3=random_design["x3"] + 1e6), **kw)
+        assert b.converged and b.kkt_violation < 1e-7
+        np.testing.assert_allclose(b.params.iloc[1:], a.params.iloc[1:], atol=1e-9)
+        np.testing.assert_allclose(b.predict().to_numpy(), a.predict().to_numpy(), atol=1e-9)
+
+
+def test_frequency_weights_equal_repeated_rows(womenlf):
+    """Weights w are the same fit as each row repeated w times (W = sum of weights); sklearn too."""
+    kw = {"penalty": "elasticnet", "lam": 0.02, "l1_ratio": 0.4}
+    w = np.random.default_rng(3).integers(1, 4, len(womenlf))
+    res = sl.mlogit(FORMULA, womenlf.assign(w=w), weights="w", **kw)
+    rep = sl.mlogit(FORMULA, womenlf.loc[womenlf.index.repeat(w)], **kw)
+    assert res.converged
+    np.testing.assert_allclose(res.params.to_numpy(), rep.params.to_numpy(), atol=1e-9)
+    X = res.design.X[:, 1:]
+    Xr = rep.design.X[:, 1:]
+    m, s = Xr.mean(0), Xr.std(0)
+    sk = LogisticRegression(C=1 / (w.sum() * kw["lam"]), l1_ratio=0.4, solver="saga", tol=1e-12, max_iter=200_000)
+    sk.fit((X - m) / s, res.design.y.astype(int), sample_weight=w.astype(float))
+    np.testing.assert_allclose(res.params.to_numpy()[1:], sk.coef_.T / s[:, None], atol=2e-6)
+
+
+def test_dask_data_refuse_a_penalty(womenlf):
+    dd = pytest.importorskip("dask.dataframe")
+    with pytest.raises(OptionError, match="not available on Dask data"):
+        sl.mlogit(FORMULA, dd.from_pandas(womenlf, npartitions=2), penalty="l1", lam=0.1)

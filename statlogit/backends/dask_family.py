@@ -281,6 +281,9 @@ class DaskCategoricalModel:
             raise OptionError(f"method={method!r} is not available on Dask data; Newton (the default) is exact "
                               "with one pass per iteration. For gd/sgd, fit an in-memory sample")
         opts = make_options(method=method, **options)
+        if opts.penalty is not None:
+            raise OptionError(f"penalty={opts.penalty!r} is not available on Dask data for the {self.family} model: "
+                              "penalized fits run in memory; fit a pandas DataFrame (e.g. ddf.compute())")
         try:
             with self.engine.session():
                 fit, lik = fit_dask_family(self, opts)

@@ -31,9 +31,9 @@ from scipy.linalg.blas import dsyrk
 
 from ..kernel import BLOCK_ROWS
 from .objective import Standardization, penalty_value, standardization
-from .solver import ARMIJO, MAX_HALVINGS, _penalty, cd_quadratic, working_kkt
+from .solver import ARMIJO, MAX_HALVINGS, RAW_PASS_MAX_RATIO, _penalty, cd_quadratic, working_kkt
 
-DEFAULT_TOL = 1e-10
+DEFAULT_TOL = 1e-12
 #: Cycles over all levels (each: one quadratic per level).
 DEFAULT_MAX_CYCLES = 2000
 
@@ -58,9 +58,11 @@ def _transform(std: Standardization) -> np.ndarray:
     return T
 
 
-def multinomial_pass(X, y, w, B, level: int | None, block_rows: int = BLOCK_ROWS):
-    """One blocked pass over X at original coefficients ``B`` (p x K): log-likelihood, score
-    ``X'(w (Y - P))`` (p x K) and, for ``level``, ``X' diag(w p (1 - p)) X``."""
+def multinomial_pass(X, y, w, B, level: int | None, block_rows: int = BLOCK_ROWS, center=None, inv_scale=None):
+    """One blocked pass over X at coefficients ``B`` (p x K): log-likelihood, score
+    ``X'(w (Y - P))`` (p x K) and, for ``level``, ``X' diag(w p (1 - p)) X``. With ``center``
+    and ``inv_scale`` each row block is first centred and scaled (``B`` is then in working
+    coordinates and so are the score and information)."""
     n, p = X.shape
     K = B.shape[1]
     ll = 0.0
@@ -68,7 +70,7 @@ def multinomial_pass(X, y, w, B, level: int | None, block_rows: int = BLOCK_ROWS
     hess = np.zeros((p, p), order="F") if level is not None else None
     for start in range(0, n, block_rows):
         sl = slice(start, min(start + block_rows, n))
-        Xb = X[sl]
+        Xb = X[sl] if center is None else (X[sl] - center) * inv_scale
         eta = Xb @ B
         eta -= eta.max(axis=1, keepdims=True)
         ex = np.exp(eta)
@@ -115,7 +117,15 @@ class MultiProblem:
         return self.std.weight_sum
 
     def run(self, G: np.ndarray, level: int | None) -> MultiPass:
-        """A pass at working coefficients ``G`` (p x K)."""
+        """A pass at working coefficients ``G`` (p x K): on X itself mapped by ``T``, unless
+        centring by algebra would lose digits (see :attr:`statlogit.penalized.solver.Problem.to_original`);
+        then each row block is centred and scaled."""
+        std = self.std
+        if np.max(np.abs(std.center) / std.scale, initial=0.0) > RAW_PASS_MAX_RATIO:
+            ll, score, hess = multinomial_pass(self.X, self.y, self.weights, G, level, center=std.center,
+                                               inv_scale=np.where(std.free | (np.arange(G.shape[0]) ==
+                                                                  std.intercept_index), 1.0 / std.scale, 0.0))
+            return MultiPass(ll, score, hess)
         T = self.T
         ll, score, hess = multinomial_pass(self.X, self.y, self.weights, T @ G, level)
         return MultiPass(ll, T.T @ score, None if hess is None else T.T @ hess @ T)

@@ -34,6 +34,15 @@ def random_design():
     return df
 
 
+def _sk_penalty(a):
+    """scikit-learn >= 1.8 names the penalty by l1_ratio alone ('penalty' is deprecated)."""
+    import sklearn
+
+    if tuple(int(v) for v in sklearn.__version__.split(".")[:2]) >= (1, 8):
+        return {"l1_ratio": a}
+    return {"penalty": "elasticnet", "l1_ratio": a}
+
+
 def _a(kw):
     return {"l2": 0.0, "l1": 1.0}.get(kw["penalty"], kw.get("l1_ratio"))
 
@@ -70,7 +79,7 @@ def _sklearn(res, kw):
     if a == 0:
         sk = LogisticRegression(C=C, solver="lbfgs", tol=1e-12, max_iter=10_000)
     else:
-        sk = LogisticRegression(C=C, l1_ratio=a, solver="saga", tol=1e-12, max_iter=200_000)
+        sk = LogisticRegression(C=C, solver="saga", **_sk_penalty(a), tol=1e-12, max_iter=200_000)
     sk.fit((X - m) / s, res.design.y.astype(int))
     return sk.coef_.T / s[:, None], sk.predict_proba((X - m) / s)
 
@@ -142,6 +151,12 @@ def test_bad_input(womenlf):
         sl.mlogit(FORMULA, womenlf, penalty="l1", lam=-1)
     with pytest.raises(OptionError, match="penalty="):
         sl.mlogit(FORMULA, womenlf, penalty="lasso", lam=0.1)
+    with pytest.raises(OptionError, match="reference='fulltime' does not apply"):
+        sl.mlogit(FORMULA, womenlf, penalty="l1", lam=0.1, reference="fulltime")
+    with pytest.raises(OptionError, match="cov_type"):
+        sl.mlogit(FORMULA, womenlf, penalty="l1", lam=0.1, cov_type="HC0")
+    with pytest.raises(OptionError, match="method='gd' cannot be combined"):
+        sl.mlogit(FORMULA, womenlf, penalty="l1", lam=0.1, method="gd")
     before = womenlf.copy()
     sl.mlogit(FORMULA, womenlf, penalty="l1", lam=0.1)
     pd.testing.assert_frame_equal(womenlf, before)
@@ -169,7 +184,7 @@ def test_frequency_weights_equal_repeated_rows(womenlf):
     X = res.design.X[:, 1:]
     Xr = rep.design.X[:, 1:]
     m, s = Xr.mean(0), Xr.std(0)
-    sk = LogisticRegression(C=1 / (w.sum() * kw["lam"]), l1_ratio=0.4, solver="saga", tol=1e-12, max_iter=200_000)
+    sk = LogisticRegression(C=1 / (w.sum() * kw["lam"]), solver="saga", **_sk_penalty(0.4), tol=1e-12, max_iter=200_000)
     sk.fit((X - m) / s, res.design.y.astype(int), sample_weight=w.astype(float))
     np.testing.assert_allclose(res.params.to_numpy()[1:], sk.coef_.T / s[:, None], atol=2e-6)
 

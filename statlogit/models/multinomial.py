@@ -166,6 +166,14 @@ def mlogit(formula: str, data, *, reference: Any = None, weights=None, missing: 
     The reference level is the first level (sorted order, or category order of a pandas
     Categorical) unless ``reference=`` names one. ``weights`` are frequency weights.
 
+    ``penalty="l2"|"l1"|"elasticnet"`` with ``lam`` (> 0), ``l1_ratio`` and ``standardize``
+    fits glmnet's penalized multinomial objective instead (see
+    :mod:`statlogit.penalized.multinomial`) and returns
+    :class:`~statlogit.penalized.multinomial_results.MultinomialPenalizedResults`. Its ``params``
+    are in glmnet's *symmetric* layout: rows = terms, columns = **all** levels, one coefficient
+    vector per level; the penalty, not a reference level, makes them identifiable, so
+    ``reference=`` does not apply and is refused.
+
     >>> import statlogit as sl, pandas as pd
     >>> df = pd.DataFrame({"y": list("abcabcabca"), "x": [1., 2, 3, 2, 3, 1, 3, 1, 2, 1]})
     >>> sl.mlogit("y ~ x", df).params.shape
@@ -178,5 +186,11 @@ def mlogit(formula: str, data, *, reference: Any = None, weights=None, missing: 
 
         return dask_family_fit("multinomial", formula, data, missing=missing, weights=weights,
                                coder=nominal_coder(reference), method=method, **options)
+    if reference is not None and options.get("penalty") is not None:
+        from ..exceptions import OptionError
+
+        raise OptionError(f"reference={reference!r} does not apply to a penalized fit: penalty="
+                          f"{options['penalty']!r} estimates one coefficient vector per level (glmnet's symmetric "
+                          "parametrisation), with no reference level; drop reference=")
     model = MNLogit.from_formula(formula, data, reference=reference, missing=missing, weights=weights)
     return model.fit(method=method, **options)

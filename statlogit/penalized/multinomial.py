@@ -71,7 +71,10 @@ def multinomial_pass(X, y, w, B, level: int | None, block_rows: int = BLOCK_ROWS
     for start in range(0, n, block_rows):
         sl = slice(start, min(start + block_rows, n))
         Xb = X[sl] if center is None else (X[sl] - center) * inv_scale
-        eta = Xb @ B
+        # K matrix-vector products, not one thin gemm (see statlogit.models.multinomial_kernel)
+        eta = np.empty((Xb.shape[0], K))
+        for k in range(K):
+            eta[:, k] = Xb @ B[:, k]
         eta -= eta.max(axis=1, keepdims=True)
         ex = np.exp(eta)
         tot = ex.sum(axis=1)
@@ -87,7 +90,8 @@ def multinomial_pass(X, y, w, B, level: int | None, block_rows: int = BLOCK_ROWS
             R *= wb[:, None]
         else:
             ll += float(terms.sum())
-        score += Xb.T @ R
+        for k in range(K):
+            score[:, k] += Xb.T @ R[:, k]
         if level is not None:
             pk = P[:, level]
             v = pk * (tot - ex[:, level]) / tot  # p_k (1 - p_k) without cancellation
@@ -215,11 +219,13 @@ def solve_multinomial(prob: MultiProblem, lam: float, l1_ratio: float, G: np.nda
             else:
                 stuck += 1
                 state = prob.run(G, nxt)
-        if icpt is not None:  # the intercepts' common shift is not identified: centre them
+        # A common shift of one row of G over the levels leaves every probability, hence the
+        # log-likelihood, score and information, unchanged: no pass is needed for these two.
+        if icpt is not None:  # the intercepts' shift is not identified: centre them
             G[icpt] -= G[icpt].mean()
-        shifted = _best_shifts(G, free, l1_ratio)
-        G = shifted
-        state = prob.run(G, 0)
+        G = _best_shifts(G, free, l1_ratio)
+        if state.hess is None:
+            state = prob.run(G, 0)
         F = objective(state.loglik, G)
         it += 1
         kkt = kkt_of(state, G)

@@ -45,9 +45,10 @@ def main():
     ap.add_argument("--K", type=int, default=4)
     a = ap.parse_args()
 
-    import statlogit as sl
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
+
+    import statlogit as sl
 
     X, y = make_data(a.n, a.p, a.K)
     df = pd.DataFrame(X, columns=[f"x{j}" for j in range(a.p)]).assign(y=y)

@@ -71,30 +71,36 @@ def multinomial_pass(X, y, w, B, level: int | None, block_rows: int = BLOCK_ROWS
     for start in range(0, n, block_rows):
         sl = slice(start, min(start + block_rows, n))
         Xb = X[sl] if center is None else (X[sl] - center) * inv_scale
-        # K matrix-vector products, not one thin gemm (see statlogit.models.multinomial_kernel)
-        eta = np.empty((Xb.shape[0], K))
+        # Level-major (K, rows) arrays: K matrix-vector products, not one thin gemm (see
+        # statlogit.models.multinomial_kernel), and reductions over K as K - 1 vector operations.
+        m = Xb.shape[0]
+        eta = np.empty((K, m))
         for k in range(K):
-            eta[:, k] = Xb @ B[:, k]
-        eta -= eta.max(axis=1, keepdims=True)
+            np.dot(Xb, B[:, k], out=eta[k])
+        top = eta[0].copy()
+        for k in range(1, K):
+            np.maximum(top, eta[k], out=top)
+        eta -= top
         ex = np.exp(eta)
-        tot = ex.sum(axis=1)
-        P = ex / tot[:, None]
+        tot = ex[0].copy()
+        for k in range(1, K):
+            tot += ex[k]
+        inv_tot = 1.0 / tot
         yb = y[sl]
-        rows = np.arange(yb.size)
-        terms = eta[rows, yb] - np.log(tot)
-        R = -P
-        R[rows, yb] += 1.0
+        rows = np.arange(m)
+        terms = eta[yb, rows] - np.log(tot)
+        R = ex * -inv_tot
+        R[yb, rows] += 1.0
         if w is not None:
             wb = w[sl]
             ll += float(wb @ terms)
-            R *= wb[:, None]
+            R *= wb
         else:
             ll += float(terms.sum())
         for k in range(K):
-            score[:, k] += Xb.T @ R[:, k]
+            score[:, k] += Xb.T @ R[k]
         if level is not None:
-            pk = P[:, level]
-            v = pk * (tot - ex[:, level]) / tot  # p_k (1 - p_k) without cancellation
+            v = ex[level] * inv_tot * (tot - ex[level]) * inv_tot  # p_k (1 - p_k) without cancellation
             if w is not None:
                 v = v * wb
             Zs = Xb * np.sqrt(v)[:, None]

@@ -193,3 +193,19 @@ def test_dask_data_refuse_a_penalty(womenlf):
     dd = pytest.importorskip("dask.dataframe")
     with pytest.raises(OptionError, match="not available on Dask data"):
         sl.mlogit(FORMULA, dd.from_pandas(womenlf, npartitions=2), penalty="l1", lam=0.1)
+
+
+def test_large_lambda_gives_the_null_model(womenlf):
+    res = sl.mlogit(FORMULA, womenlf, penalty="l1", lam=10.0)
+    counts = womenlf["partic"].value_counts().sort_index().to_numpy()
+    expected = np.log(counts) - np.log(counts).mean()
+    np.testing.assert_allclose(res.params.loc["Intercept"].to_numpy(), expected, atol=1e-10)
+    assert res.nonzero == 0 and (res.params.iloc[1:].to_numpy() == 0.0).all() and abs(res.dev_ratio) < 1e-12
+
+
+def test_too_few_cycles_is_reported_honestly(womenlf):
+    from statlogit.exceptions import ConvergenceWarning
+
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        res = sl.mlogit(FORMULA, womenlf, penalty="elasticnet", lam=0.03, l1_ratio=0.5, max_iter=1)
+    assert not res.converged and res.kkt_violation > 1e-7

@@ -57,7 +57,7 @@ def _kkt(res, kw):
     Y = np.eye(K)[y]
     g = X.T @ (Y - P) / n  # minus the gradient of -(1/n) loglik
     lam, a = kw["lam"], _a(kw)
-    pf = X.std(axis=0)  # 1/n SD
+    pf = X.std(axis=0) if res.standardize else np.ones(X.shape[1])  # 1/n SD
     worst = np.abs(g[0]).max()  # intercepts: unpenalized
     for j in range(1, X.shape[1]):
         for k in range(K):
@@ -138,6 +138,9 @@ def test_unstandardized_kkt(random_design):
     kw = {"penalty": "elasticnet", "lam": 0.01, "l1_ratio": 0.7}
     res = sl.mlogit("y ~ x0 + x1 + x2 + x3 + x4", random_design, standardize=False, **kw)
     assert res.converged and res.kkt_violation < 1e-7 and not res.standardize
+    assert _kkt(res, kw) < 1e-7
+    std = sl.mlogit("y ~ x0 + x1 + x2 + x3 + x4", random_design, **kw)
+    assert _kkt(std, kw) < 1e-7 and np.abs(std.params.to_numpy() - res.params.to_numpy()).max() > 1e-3
 
 
 def test_bad_input(womenlf):

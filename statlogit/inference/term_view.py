@@ -29,6 +29,7 @@ class BinaryView:
     def __init__(self, res):
         self.res = res
         self.k_design = len(res.design.column_names)
+        self._scratch: dict = {}  # column buffers reused by the refits (one per width)
 
     def flat(self, cols: list[int]) -> list[int]:
         return list(cols)
@@ -44,7 +45,7 @@ class BinaryView:
     def refit_loglik(self, keep: list[int]) -> float:
         from .anova import _refit_loglik
 
-        return _refit_loglik(self.res, keep)
+        return _refit_loglik(self.res, keep, self._scratch)
 
 
 class _FamilyView:

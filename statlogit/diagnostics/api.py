@@ -26,7 +26,11 @@ class DiagnosticsMixin:
         object (the report, check_assumptions() and the user share them)."""
         cache = self.__dict__.setdefault("_diagnostics", {})
         if key not in cache:
-            cache[key] = compute()
+            from ..parallel import blas_single_thread
+
+            # Their passes run GEMMs on row blocks: BLAS's own threads only contend (see parallel.py)
+            with blas_single_thread(getattr(self.design, "nobs", 0) >= 4 * 8192):
+                cache[key] = compute()
         return cache[key]
 
     def box_tidwell(self, shift=None):

@@ -24,11 +24,13 @@ class ReportMixin:
         its predictor (default: the continuous predictor with the largest |z|).
         ``progress=True`` shows a progress bar while profile intervals are computed.
         """
+        from ..parallel import blas_single_thread
         from .content import build_report
 
-        return build_report(self, units=units, alpha=alpha, ci_method=ci_method, threshold=threshold,
-                            groups=groups, top=top, data=data, effect=effect, plots=plots,
-                            progress=progress, title=title)
+        with blas_single_thread(getattr(self.design, "nobs", 0) >= 4 * 8192):  # block GEMMs (parallel.py)
+            return build_report(self, units=units, alpha=alpha, ci_method=ci_method, threshold=threshold,
+                                groups=groups, top=top, data=data, effect=effect, plots=plots,
+                                progress=progress, title=title)
 
     def plot_forest(self, ax=None, alpha: float = 0.05, method: str = "profile", intercept: bool = False,
                     progress: bool = False, units: dict | None = None):

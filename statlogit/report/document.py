@@ -29,6 +29,8 @@ from .tables import to_text as table_text
 from .theme import CSS
 
 FIGURE_DPI = 144
+# zlib level 1: ~25% faster PNG encoding than the default 6 for ~1/3 larger files (issue 12)
+PNG_COMPRESS_LEVEL = 1
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ class Report:
         try:
             fig = self._figure_makers[name]()
             buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+            fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None},
+                        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
         except StatlogitError as exc:
             self._figure_failed(name, str(exc))
             return None

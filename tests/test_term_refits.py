@@ -55,3 +55,24 @@ def test_extreme_column_scale():
     tab = sl.Logit(y, Xs).fit().anova()
     for j in range(X.shape[1]):
         assert tab["statistic"].iloc[j] == pytest.approx(_sm_stat(X, y, j), rel=1e-8)
+
+
+@pytest.mark.parametrize("build_X", [False, True])
+def test_batched_starts_equal_one_model_score_steps(build_X):
+    """The score steps taken for all refits in shared passes (inference/refit_starts.py) reach
+    the same starts as each model's own steps (anova._score_steps), up to summation order."""
+    from statlogit.inference.anova import _score_steps, _warm_start
+    from statlogit.inference.refit_starts import refit_starts
+
+    X, y = _data(seed=11)
+    res = sl.Logit(y, X).fit()
+    if build_X:
+        assert res.design.X.shape[1] == X.shape[1] + 1
+    k = X.shape[1] + 1
+    keeps = [[j for j in range(k) if j != drop] for drop in range(1, k)]
+    starts = refit_starts(res, keeps)
+    assert len(starts) == len(keeps)
+    Xc = np.column_stack([np.ones(len(y)), X])
+    for keep in keeps:
+        one = _score_steps(Xc[:, keep], y, None, None, _warm_start(res, keep), res, keep, False)
+        np.testing.assert_allclose(starts[tuple(keep)], one, rtol=1e-9, atol=1e-12)

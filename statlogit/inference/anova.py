@@ -55,7 +55,7 @@ def _relatives(i: int, terms) -> list[int]:
     return [j for j, t in enumerate(terms) if j != i and fi <= t[2]]
 
 
-def _refit_loglik(res, keep: list[int], scratch: dict | None = None) -> float:
+def _refit_loglik(res, keep: list[int], scratch: dict | None = None, start: np.ndarray | None = None) -> float:
     """Log-likelihood of the model on the columns ``keep`` (same rows, weights, offset).
 
     Newton starts from the full fit's coefficients moved to the constrained maximum of the
@@ -63,6 +63,8 @@ def _refit_loglik(res, keep: list[int], scratch: dict | None = None) -> float:
     or three passes instead of a cold start's subsample fit and five or six. The columns are
     taken from the caller's predictors when the design has not built ``[1, X]`` (the intercept
     stays implicit), into a buffer reused between refits of the same width (``scratch``).
+    A given ``start`` (from :func:`statlogit.inference.refit_starts.refit_starts`, its score
+    steps already taken together with the other refits') replaces the warm start and its steps.
     """
     from ..kernel import log_likelihood
     from ..parallel import blas_single_thread
@@ -84,9 +86,10 @@ def _refit_loglik(res, keep: list[int], scratch: dict | None = None) -> float:
     if scale is not None:
         X /= scale[keep]
     with blas_single_thread(d.nobs >= 4 * 8192):
-        start = _warm_start(res, keep)
-        if start is not None:
-            start = _score_steps(X, d.y, m.offset, m.weights, start, res, keep, implicit)
+        if start is None:
+            start = _warm_start(res, keep)
+            if start is not None:
+                start = _score_steps(X, d.y, m.offset, m.weights, start, res, keep, implicit)
         fit = fit_newton(X, d.y, offset=m.offset, weights=m.weights, intercept_index=icpt,
                          start=start, implicit_intercept=implicit)
     if not fit.converged:
@@ -169,6 +172,21 @@ def _warm_start(res, keep: list[int]) -> np.ndarray | None:
     return start if np.all(np.isfinite(start)) else None
 
 
+def _lr_keeps(terms, k: int, type: int) -> list[list[int]]:  # noqa: A002
+    """The column sets :func:`anova`'s likelihood-ratio tests refit, in the order it refits them."""
+    keeps = []
+    for i, (_, cols, _) in enumerate(terms):
+        if type == 3:
+            keeps.append([j for j in range(k) if j not in cols])
+            continue
+        rel_cols = [j for r in _relatives(i, terms) for j in terms[r][1]]
+        keep2 = [j for j in range(k) if j not in rel_cols]
+        if rel_cols:
+            keeps.append(keep2)
+        keeps.append([j for j in keep2 if j not in cols])
+    return keeps
+
+
 def _chi2_p(stat: float, df: int) -> float:
     from scipy.special import chdtrc
 
@@ -225,6 +243,8 @@ def anova(res, type: int = 2, test: str = "lr") -> pd.DataFrame:  # noqa: A002
 
             raise NotFittedError("the coefficient covariance is not finite (separation?); use test='lr'")
     rows = []
+    if test == "lr" and hasattr(view, "prepare_refits"):
+        view.prepare_refits(_lr_keeps(terms, k, type))
     if type == 3 and test == "wald" and view.intercept_flat:
         rows.append(("Intercept", _wald(b, V, eye[view.intercept_flat]), len(view.intercept_flat)))
     for i, (name, cols, _) in enumerate(terms):

@@ -30,6 +30,7 @@ class BinaryView:
         self.res = res
         self.k_design = len(res.design.column_names)
         self._scratch: dict = {}  # column buffers reused by the refits (one per width)
+        self._starts: dict = {}  # refit starts computed together (prepare_refits)
 
     def flat(self, cols: list[int]) -> list[int]:
         return list(cols)
@@ -45,7 +46,14 @@ class BinaryView:
     def refit_loglik(self, keep: list[int]) -> float:
         from .anova import _refit_loglik
 
-        return _refit_loglik(self.res, keep, self._scratch)
+        return _refit_loglik(self.res, keep, self._scratch, self._starts.get(tuple(keep)))
+
+    def prepare_refits(self, keeps: list[list[int]]) -> None:
+        """Take the score-only steps of all these refits together (one pass over X per step)."""
+        from .refit_starts import refit_starts
+
+        if self.res.fit_info.information is not None:
+            self._starts.update(refit_starts(self.res, keeps))
 
 
 class _FamilyView:

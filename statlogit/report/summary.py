@@ -41,8 +41,17 @@ def model_facts(res) -> dict[str, str]:
     return {
         "formula": res.formula or _array_formula(res),
         "observations": used,
-        "method": f"{res.method}, {res.n_iter} iterations, {status}",
+        "method": f"{res.method}, {res.n_iter} iteration{'' if res.n_iter == 1 else 's'}{_start_note(res)}, {status}",
     }
+
+
+def _start_note(res) -> str:
+    """Dask fits start Newton from a fit on a random sample of rows; say so beside the count."""
+    import re
+
+    found = re.search(r"started from a fit on a random sample of (\d+) complete rows",
+                      getattr(getattr(res, "fit_info", None), "message", "") or "")
+    return f" (from a start fitted on a random sample of {found.group(1)} rows)" if found else ""
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,16 @@ class MultinomialPenalizedResults:
     dev_ratio = property(lambda self: float(self.fit_info.dev_ratio))
 
     @property
+    def formula(self) -> str | None:
+        return self.design.formula
+
+    @property
+    def level_counts(self) -> pd.Series:
+        """Rows (sum of frequency weights) per level."""
+        c = np.bincount(self.design.y.astype(np.int64), weights=self.model.weights, minlength=self.model.K)
+        return pd.Series(c, index=self.level_names, name="n")
+
+    @property
     def nonzero(self) -> int:
         """Nonzero coefficients other than the intercepts, over all levels."""
         b = self.fit_info.params
@@ -86,6 +96,23 @@ class MultinomialPenalizedResults:
         _refuse("coefficient tables with standard errors")
 
     # ------------------------------------------------------------ prediction
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        """``softmax(X b_k)`` over all levels for design rows ``X`` (rows sum to 1)."""
+        eta = X @ self.fit_info.params
+        eta -= eta.max(axis=1, keepdims=True)
+        prob = np.exp(eta)
+        prob /= prob.sum(axis=1, keepdims=True)
+        return prob
+
+    def classification(self):
+        """In-sample K-class classification by the most probable level: confusion matrix,
+        accuracy, per-level and macro precision/recall/F1, Hand-Till AUC and the multiclass Brier
+        score (:func:`statlogit.diagnostics.multiclass.multiclass_classification`)."""
+        from ..diagnostics.multiclass import multiclass_classification
+
+        return multiclass_classification(self.design.y.astype(np.int64), self.probabilities(self.design.X),
+                                         self.level_names, weights=self.model.weights)
+
     def predict(self, newdata=None, kind: str = "prob"):
         """``softmax(x'b_k)`` over all levels (``kind="prob"``: rows sum to 1) or the most
         probable level (``kind="class"``) for ``newdata`` (default: the rows used)."""
@@ -97,10 +124,7 @@ class MultinomialPenalizedResults:
             from ..design import new_design_matrix
 
             X, index = new_design_matrix(self.design, newdata)
-        eta = X @ self.fit_info.params
-        eta -= eta.max(axis=1, keepdims=True)
-        prob = np.exp(eta)
-        prob /= prob.sum(axis=1, keepdims=True)
+        prob = self.probabilities(X)
         if kind == "prob":
             return pd.DataFrame(prob, index=index, columns=self.level_names)
         labels = np.asarray(self.model.levels, dtype=object)[np.argmax(prob, axis=1)]
@@ -116,6 +140,19 @@ class MultinomialPenalizedResults:
         note = ("Symmetric coefficients (one vector per level, glmnet's layout; no reference level). "
                 "Penalized estimates are biased toward zero: no standard errors, p-values or intervals.")
         return "\n".join([head, self.params.to_string(float_format=lambda v: f"{v:.6g}"), note])
+
+    def report(self, alpha: float = 0.05, *, plots: bool = True, title: str | None = None,
+               ci_method: str | None = None, data=None, progress: bool = False, points: int = 200):
+        """A :class:`~statlogit.report.document.Report`: the penalty, coefficients by level, the
+        line on why there are no standard errors, p-values or intervals, the K-class
+        classification and stacked predicted-probability plots. ``alpha``, ``data`` and
+        ``progress`` are accepted for the same call as an unpenalized report and not needed;
+        ``ci_method`` does not apply and raises."""
+        from .multinomial_report import penalized_multinomial_report
+
+        if ci_method is not None:
+            _refuse(f"{ci_method} confidence intervals")
+        return penalized_multinomial_report(self, plots=plots, title=title, points=points)
 
     def __repr__(self) -> str:
         return (f"<MultinomialPenalizedResults n={self.nobs} levels={self.model.K} penalty={self.penalty} "

@@ -13,19 +13,24 @@ from .results import NO_INFERENCE
 NO_INFERENCE_LINE = NO_INFERENCE + "; res.bootstrap(n=..., seed=...) gives percentile intervals of the penalized estimator."
 
 
+def penalty_text(res) -> str:
+    """The report's "Penalty" line: kind, lambda, scaling, what is not penalized."""
+    pen = {"l2": "ridge (L2)", "l1": "lasso (L1)", "elasticnet": f"elastic net (l1_ratio = {res.l1_ratio:g})"}
+    return (f"{pen[res.penalty]}, lambda = {res.lam:.6g}, columns "
+            + ("standardized (1/n SD)" if res.standardize else "on their own scale")
+            + "; intercept not penalized; factor dummies penalized like other columns")
+
+
 def _facts(res) -> list[tuple[str, str]]:
     from ..report.summary import model_facts
 
     d = res.design
     facts = model_facts(res)
-    pen = {"l2": "ridge (L2)", "l1": "lasso (L1)", "elasticnet": f"elastic net (l1_ratio = {res.l1_ratio:g})"}
     return [
         ("Formula", facts["formula"]),
         ("Event (coded 1)", f"{d.event_label()}  (vs {d.non_event}; {d.response_coding})"),
         ("Observations", facts["observations"]),
-        ("Penalty", f"{pen[res.penalty]}, lambda = {res.lam:.6g}, columns "
-                    + ("standardized (1/n SD)" if res.standardize else "on their own scale")
-                    + "; intercept not penalized; factor dummies penalized like other columns"),
+        ("Penalty", penalty_text(res)),
         ("Method", f"coordinate descent (glmnet's objective), {res.n_iter} iterations, "
                    + ("converged" if res.converged else "NOT converged")
                    + f"; KKT violation {res.kkt_violation:.1e}"),

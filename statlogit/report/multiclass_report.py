@@ -62,14 +62,20 @@ def plottable_predictors(res) -> list[tuple[str, int]]:
 def probability_curve(res, column: int, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
     """Grid over design column ``column`` and the predicted probabilities (points x K), the other
     columns at their median design values."""
-    X = res._likelihood.X
+    grid, Xg = design_grid(res._likelihood.X, column, points)
+    return grid, res._likelihood.probabilities(Xg, res.fit_info.params)
+
+
+def design_grid(X: np.ndarray, column: int, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """``points`` rows spanning the observed range of design column ``column``, the other
+    columns at their median design values: (grid, rows)."""
     j = column
     base = np.median(X, axis=0)
     lo, hi = float(X[:, j].min()), float(X[:, j].max())
     grid = np.linspace(lo, hi, points)
     Xg = np.tile(base, (points, 1))
     Xg[:, j] = grid
-    return grid, res._likelihood.probabilities(Xg, res.fit_info.params)
+    return grid, Xg
 
 
 def _figure_maker(res, name, column, points):
@@ -82,6 +88,23 @@ def _figure_maker(res, name, column, points):
         return ax.figure
 
     return make
+
+
+def classification_blocks(cls) -> tuple[list, dict | None]:
+    """Report blocks and JSON record of a K-class classification (``None``: not computed)."""
+    if cls is None:
+        return [], None
+    blocks = [Table(cls.confusion, {}, {}, "Confusion matrix (rows observed, columns most probable level)"),
+              Facts([("Accuracy", f"{cls.accuracy:.4f}"),
+                     ("Macro precision / recall / F1", " / ".join(f"{cls.macro[k]:.4f}"
+                                                                  for k in ("precision", "recall", "f1"))),
+                     ("Hand-Till AUC", f"{cls.auc:.4f}"), ("Brier score (multiclass)", f"{cls.brier:.4f}")]),
+              Table(cls.per_class, {"support": fmt_num}, {}, "Per level", index_label="level")]
+    data = {"accuracy": _plain(cls.accuracy), "auc": _plain(cls.auc),
+            "brier": _plain(cls.brier), "macro": {k: _plain(v) for k, v in cls.macro.items()},
+            "per_class": _records(cls.per_class, "level"),
+            "confusion": _records(cls.confusion, "observed")}
+    return blocks, data
 
 
 def build_multiclass_report(res, alpha: float = 0.05, ci_method: str = "profile", plots: bool = True,
@@ -162,18 +185,8 @@ def _collect(res, alpha, ci_method, points, run, notes):
                    "pseudo_r2": {k: _plain(v) for k, v in r2.items()}}
     blocks = [Facts(fit_facts)]
     cls = run("Classification", res.classification)
-    data["classification"] = None
-    if cls is not None:
-        blocks.append(Table(cls.confusion, {}, {}, "Confusion matrix (rows observed, columns most probable level)"))
-        blocks.append(Facts([("Accuracy", f"{cls.accuracy:.4f}"),
-                             ("Macro precision / recall / F1", " / ".join(f"{cls.macro[k]:.4f}"
-                                                                          for k in ("precision", "recall", "f1"))),
-                             ("Hand-Till AUC", f"{cls.auc:.4f}"), ("Brier score (multiclass)", f"{cls.brier:.4f}")]))
-        blocks.append(Table(cls.per_class, {"support": fmt_num}, {}, "Per level", index_label="level"))
-        data["classification"] = {"accuracy": _plain(cls.accuracy), "auc": _plain(cls.auc),
-                                  "brier": _plain(cls.brier), "macro": {k: _plain(v) for k, v in cls.macro.items()},
-                                  "per_class": _records(cls.per_class, "level"),
-                                  "confusion": _records(cls.confusion, "observed")}
+    cls_blocks, data["classification"] = classification_blocks(cls)
+    blocks += cls_blocks
     sections.append(Section("Fit and classification", blocks, "fit"))
 
     blocks = []

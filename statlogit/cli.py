@@ -212,9 +212,13 @@ def run_fit(args, progress: bool) -> int:
     cov = _cov_options(args)
     dask = args.dask or any(ch in str(args.data) for ch in "*?[")
     if getattr(args, "penalty", None) or getattr(args, "lam", None) is not None:
-        if args.model != "logit" or dask:
-            raise CommandError("--penalty applies to the binary logit on in-memory data; penalized "
+        if args.model == "ologit" or dask:
+            raise CommandError("--penalty applies to the binary logit and --model mlogit on in-memory data; penalized "
                                f"{'--model ' + args.model if args.model != 'logit' else '--dask'} fits are not implemented")
+        if args.model == "mlogit":
+            from .penalized.cli import run_penalized_mlogit
+
+            return run_penalized_mlogit(args, read_table(args.data, args.sep), units, cov)
         return _run_penalized(args, read_table(args.data, args.sep), units, cov)
     if args.model != "logit":
         from .cli_multiclass import run_multiclass

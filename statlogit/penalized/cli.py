@@ -43,3 +43,53 @@ def penalized_fit(frame, args):
     if args.penalty == "elasticnet":
         kw["l1_ratio"] = l1_ratio
     return sl.logit(args.formula, frame, event=event, **kw)
+
+
+def run_penalized_mlogit(args, frame, units: dict, cov: dict) -> int:
+    """``--model mlogit --penalty ... --lam NUMBER``: glmnet's symmetric multinomial fit; prints
+    the summary, writes ``--report``/``--json``. ``--lam cv`` is refused (no multinomial path yet)."""
+    import statlogit as sl
+
+    from ..cli import CommandError, _write
+    from ..exceptions import OptionError
+
+    if args.penalty is None:
+        raise OptionError("--lam applies only with --penalty l1, l2 or elasticnet")
+    if args.method != "newton" or args.wald or cov or args.anova:
+        raise OptionError("--method, --wald, --cov, --cluster and --anova do not apply to a penalized fit "
+                          "(--penalty): it has no standard errors or tests")
+    if args.event is not None or args.reference is not None or args.levels:
+        raise OptionError("--event, --reference and --levels do not apply to a penalized --model mlogit: it "
+                          "estimates one coefficient vector per level (glmnet's layout), with no reference level")
+    if units:
+        raise CommandError("--units applies to the binary logit report (a penalized mlogit has no odds ratios "
+                           "against a reference level)")
+    l1_ratio = {"l1": 1.0, "l2": 0.0}.get(args.penalty, args.l1_ratio)
+    if args.penalty in ("l1", "l2") and args.l1_ratio is not None:
+        raise OptionError(f"--l1-ratio applies only to --penalty elasticnet (--penalty {args.penalty} is "
+                          f"l1_ratio={int(l1_ratio)})")
+    if args.penalty == "elasticnet" and l1_ratio is None:
+        raise OptionError("--penalty elasticnet needs --l1-ratio (a number in [0, 1])")
+    if args.lam is None:
+        raise OptionError("--penalty needs --lam (a number > 0)")
+    if args.lam == "cv":
+        raise OptionError("--lam cv is not implemented for --model mlogit (no penalized multinomial path or "
+                          "cross-validation yet); give --lam NUMBER > 0, or use --lam cv with the binary logit")
+    weights = None
+    if args.weights:
+        if args.weights not in frame.columns:
+            raise CommandError(f"--weights {args.weights!r} is not a column of the data "
+                               f"({', '.join(map(str, frame.columns[:12]))})")
+        weights = frame[args.weights]
+    kw = {"penalty": args.penalty, "lam": args.lam, "standardize": not args.no_standardize}
+    if args.penalty == "elasticnet":
+        kw["l1_ratio"] = l1_ratio
+    res = sl.mlogit(args.formula, frame, weights=weights, **kw)
+    print(res.summary())
+    if args.report or args.json:
+        report = res.report(plots=bool(args.report))
+        for path in (args.report, args.json):
+            if path:
+                _write(report, path)
+                print(f"wrote {path}", file=sys.stderr)
+    return 0

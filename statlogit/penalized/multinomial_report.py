@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import warnings
 
-
 from .results import NO_INFERENCE
 
 #: Why the table has no standard errors, p-values or intervals (one line, shown in every format).

@@ -81,6 +81,14 @@ def test_report_without_a_numeric_predictor_says_so(womenlf):
     assert "No probability plot" in rep.to_text()
 
 
+def test_report_counts_rows_dropped_for_missing_values(womenlf):
+    df = womenlf.copy()
+    df.loc[[3, 10], "hincome"] = np.nan
+    rep = sl.mlogit(FORMULA, df, penalty="l1", lam=0.02).report(plots=False)
+    assert f"{len(df) - 2}, 2 dropped for missing values" in rep.to_text()
+    assert rep.data["model"]["n_dropped"] == 2 and df["hincome"].isna().sum() == 2
+
+
 def test_cli_penalized_mlogit(capsys, tmp_path, res):
     html, js, md = tmp_path / "w.html", tmp_path / "w.json", tmp_path / "w.md"
     code, out, err = run(capsys, "fit", CSV, FORMULA, "--model", "mlogit", "--penalty", "l1", "--lam", "0.02",

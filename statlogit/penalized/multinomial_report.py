@@ -4,7 +4,7 @@ the K-class classification (:mod:`statlogit.diagnostics.multiclass`) and stacked
 probability plots (:mod:`statlogit.report.multiclass_plots`).
 
 JSON (``report.to_json()``): ``model_kind`` ("multinomial_penalized"), ``model`` {formula,
-response, levels, level_counts, n_obs, penalty, lam, l1_ratio, standardize, converged, n_iter,
+response, levels, level_counts, n_obs, n_dropped, penalty, lam, l1_ratio, standardize, converged, n_iter,
 kkt_violation, dev_ratio, nonzero}, ``coefficients`` [{term, level, coef}], ``classification``
 (as the multinomial report's) | null, ``notes``.
 """
@@ -29,7 +29,7 @@ def _facts(res) -> list[tuple[str, str]]:
     return [
         ("Formula", str(res.formula)),
         ("Response", f"{d.response_name}: " + ", ".join(f"{lv} ({counts[lv]:g})" for lv in res.level_names)),
-        ("Observations", f"{res.nobs}"),
+        ("Observations", f"{res.nobs}" + (f", {d.n_dropped} dropped for missing values" if d.n_dropped else "")),
         ("Penalty", penalty_text(res)),
         ("Method", f"{res.fit_info.method}, {res.fit_info.n_iter} cycles, "
                    + ("converged" if res.converged else "NOT converged")
@@ -67,7 +67,7 @@ def penalized_multinomial_report(res, plots: bool = True, title: str | None = No
     data: dict = {"model_kind": "multinomial_penalized", "model": {
         "formula": str(res.formula), "response": d.response_name, "levels": res.level_names,
         "level_counts": {k: _plain(v) for k, v in res.level_counts.items()}, "n_obs": res.nobs,
-        "penalty": res.penalty, "lam": res.lam, "l1_ratio": res.l1_ratio, "standardize": res.standardize,
+        "n_dropped": d.n_dropped, "penalty": res.penalty, "lam": res.lam, "l1_ratio": res.l1_ratio, "standardize": res.standardize,
         "converged": res.converged, "n_iter": res.fit_info.n_iter, "kkt_violation": res.kkt_violation,
         "dev_ratio": res.dev_ratio, "nonzero": res.nonzero}}
     sections = [Section("Model", [Facts(_facts(res))], "model")]

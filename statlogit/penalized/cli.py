@@ -47,7 +47,8 @@ def penalized_fit(frame, args):
 
 def run_penalized_mlogit(args, frame, units: dict, cov: dict) -> int:
     """``--model mlogit --penalty ... --lam NUMBER``: glmnet's symmetric multinomial fit; prints
-    the summary, writes ``--report``/``--json``. ``--lam cv`` is refused (no multinomial path yet)."""
+    the summary, writes ``--report``/``--json``. ``--lam cv``: 10-fold CV on glmnet's grid, lambda_1se
+    (:mod:`statlogit.penalized.multinomial_path`)."""
     import statlogit as sl
 
     from ..cli import CommandError, _write
@@ -71,20 +72,28 @@ def run_penalized_mlogit(args, frame, units: dict, cov: dict) -> int:
     if args.penalty == "elasticnet" and l1_ratio is None:
         raise OptionError("--penalty elasticnet needs --l1-ratio (a number in [0, 1])")
     if args.lam is None:
-        raise OptionError("--penalty needs --lam (a number > 0)")
-    if args.lam == "cv":
-        raise OptionError("--lam cv is not implemented for --model mlogit (no penalized multinomial path or "
-                          "cross-validation yet); give --lam NUMBER > 0, or use --lam cv with the binary logit")
+        raise OptionError("--penalty needs --lam (a number > 0, or 'cv' to choose it by 10-fold cross-validation)")
     weights = None
     if args.weights:
         if args.weights not in frame.columns:
             raise CommandError(f"--weights {args.weights!r} is not a column of the data "
                                f"({', '.join(map(str, frame.columns[:12]))})")
         weights = frame[args.weights]
-    kw = {"penalty": args.penalty, "lam": args.lam, "standardize": not args.no_standardize}
-    if args.penalty == "elasticnet":
-        kw["l1_ratio"] = l1_ratio
-    res = sl.mlogit(args.formula, frame, weights=weights, **kw)
+    if args.lam == "cv":
+        from ..models.multinomial import MNLogit
+        from .multinomial_path import fit_multi_path
+
+        model = MNLogit.from_formula(args.formula, frame, weights=weights)
+        path = fit_multi_path(model, l1_ratio=l1_ratio, standardize=not args.no_standardize)
+        cv = path.cv(folds=10, seed=0)
+        print(f"statlogit: lambda chosen by 10-fold cross-validation (multinomial deviance, seed 0): lambda_1se = "
+              f"{cv.lambda_1se:.6g} (lambda_min = {cv.lambda_min:.6g})", file=sys.stderr)
+        res = path.fit_at(cv.lambda_1se)
+    else:
+        kw = {"penalty": args.penalty, "lam": args.lam, "standardize": not args.no_standardize}
+        if args.penalty == "elasticnet":
+            kw["l1_ratio"] = l1_ratio
+        res = sl.mlogit(args.formula, frame, weights=weights, **kw)
     print(res.summary())
     if args.report or args.json:
         report = res.report(plots=bool(args.report))

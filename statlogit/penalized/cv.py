@@ -68,11 +68,11 @@ class CVResult:
                 f"lambda_1se={self.lambda_1se:.4g}>")
 
 
-def stratified_folds(y: np.ndarray, positive: np.ndarray, folds: int, seed) -> np.ndarray:
-    """Fold number (0..K-1) per row, stratified by y; -1 for rows with zero weight."""
+def stratified_folds(y: np.ndarray, positive: np.ndarray, folds: int, seed, classes=(0.0, 1.0)) -> np.ndarray:
+    """Fold number (0..K-1) per row, stratified by y over ``classes``; -1 for rows with zero weight."""
     rng = np.random.default_rng(seed)
     out = np.full(y.shape[0], -1)
-    for cls in (0.0, 1.0):
+    for cls in classes:
         rows = np.flatnonzero((y == cls) & positive)
         rows = rows[rng.permutation(rows.size)]
         out[rows] = (np.arange(rows.size) + int(rng.integers(folds))) % folds
@@ -152,6 +152,14 @@ def cross_validate(path, folds: int = 10, seed: int | None = 0, measure: str = "
         eta = _held_out_eta(d.X, model.offset, test, B)
         fold_w[k] = w[test].sum()
         m[: len(fits), k] = _fold_measure(eta, d.y[test], w[test], measure)
+    return summarize_folds(m, fold_w, lambdas, path.nonzero.to_numpy(), measure, folds, seed)
+
+
+def summarize_folds(m: np.ndarray, fold_w: np.ndarray, lambdas: np.ndarray, nonzero: np.ndarray, measure: str,
+                    folds: int, seed) -> CVResult:
+    """cv.glmnet's ``cvm``, ``cvsd``, ``lambda.min`` and ``lambda.1se`` from the held-out
+    measure ``m`` (lambda x fold; NaN where a fold's path stopped) and the folds' weights."""
+    L = lambdas.size
     complete = ~np.isnan(m).any(axis=1)
     cvm = np.full(L, np.nan)
     cvsd = np.full(L, np.nan)
@@ -166,6 +174,6 @@ def cross_validate(path, folds: int = 10, seed: int | None = 0, measure: str = "
     bound = score[i_min] + cvsd[i_min]
     i_1se = int(np.flatnonzero(score <= bound)[0])
     idx = pd.Index(lambdas, name="lambda")
-    table = pd.DataFrame({"mean": cvm, "se": cvsd, "nonzero": path.nonzero.to_numpy()}, index=idx)
+    table = pd.DataFrame({"mean": cvm, "se": cvsd, "nonzero": nonzero}, index=idx)
     fm = pd.DataFrame(m, index=idx, columns=[f"fold{k + 1}" for k in range(folds)])
     return CVResult(table, float(lambdas[i_min]), float(lambdas[i_1se]), fm, measure, folds, seed)

@@ -333,7 +333,7 @@ class MultiPenalizedFit:
 def fit_multinomial_penalized(model, opts):
     """``sl.mlogit(..., penalty=...)``: one penalized fit, as MultinomialPenalizedResults."""
     from ..exceptions import ConvergenceWarning, OptionError, warn
-    from .fit import lambda_of, penalty_name
+    from .fit import lambda_of
     from .multinomial_results import MultinomialPenalizedResults
 
     lam, l1_ratio = lambda_of(opts)
@@ -347,6 +347,18 @@ def fit_multinomial_penalized(model, opts):
     max_iter = DEFAULT_MAX_CYCLES if opts.max_iter is None else opts.max_iter
     tol = DEFAULT_TOL if opts.tol is None else opts.tol
     sol = solve_multinomial(prob, lam, l1_ratio, G0, tol=tol, max_iter=max_iter)
+    fit = multi_record(prob, sol, lam, l1_ratio, null_ll)
+    if not fit.converged:
+        warn(f"coordinate descent did not converge at lam={lam:g}: {fit.message} (KKT violation "
+             f"{fit.kkt_violation:.2e}); raise max_iter", ConvergenceWarning)
+    return MultinomialPenalizedResults(model, fit, opts)
+
+
+def multi_record(prob: MultiProblem, sol: MultiSolution, lam: float, l1_ratio: float,
+                 null_ll: float) -> MultiPenalizedFit:
+    """The fit on the original scale (intercepts centred, exact zeros) with its KKT check."""
+    from .fit import penalty_name
+
     B = prob.T @ sol.gamma
     std = prob.std
     if std.intercept_index is not None:  # their common shift is not identified: centre them (glmnet)
@@ -355,12 +367,8 @@ def fit_multinomial_penalized(model, opts):
     kkt = kkt_violation_multi(original_score_mean(std, sol.state.score, prob.W), B, std, lam, l1_ratio)
     ll = sol.state.loglik
     obj = -ll / prob.W + sum(penalty_value(B[:, k], std.penalty_factor, lam, l1_ratio) for k in range(prob.K))
-    fit = MultiPenalizedFit(
+    return MultiPenalizedFit(
         params=B, loglik=ll, null_loglik=null_ll, converged=sol.converged, n_iter=sol.n_iter,
         message=sol.message, history=sol.history, penalty=penalty_name(l1_ratio), lam=lam, l1_ratio=l1_ratio,
         standardize=std.standardize, kkt_violation=kkt, objective=obj,
         dev_ratio=1.0 - ll / null_ll if null_ll != 0 else float("nan"))
-    if not fit.converged:
-        warn(f"coordinate descent did not converge at lam={lam:g}: {fit.message} (KKT violation "
-             f"{kkt:.2e}); raise max_iter", ConvergenceWarning)
-    return MultinomialPenalizedResults(model, fit, opts)

@@ -118,7 +118,6 @@ def test_cli_penalized_mlogit_weights(capsys, womenlf, tmp_path):
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--penalty", "l1", "--lam", "cv"], "--lam cv is not implemented for --model mlogit"),
     (["--penalty", "l1", "--lam", "0.02", "--reference", "fulltime"], "no reference level"),
     (["--penalty", "l1", "--lam", "0.02", "--wald"], "do not apply to a penalized fit"),
     (["--penalty", "l1", "--lam", "0.02", "--units", "hincome=10"], "--units applies to the binary logit"),

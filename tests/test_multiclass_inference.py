@@ -209,6 +209,26 @@ def test_compare_mlogit_nested(wlf):
     assert table["bic"].iloc[1] == pytest.approx(ref["bic"], rel=1e-9)
 
 
+def test_compare_mlogit_other_reference_is_the_same_test(wlf):
+    """A reference level only reparametrises the multinomial model: compare() accepts fits with
+    different references and gives the LR statistic of statsmodels' refits (either coding)."""
+    y = pd.Categorical(wlf["partic"], categories=["not.work", "parttime", "fulltime"]).codes
+    small = sl.mlogit("partic ~ hincome", wlf, reference="not.work")
+    big = sl.mlogit("partic ~ hincome + C(children)", wlf)  # reference fulltime (first in code-point order)
+    assert big.design.levels[0] == "fulltime"
+    table = sl.compare(small, big)
+    ll0 = _mnlogit_llf(patsy.dmatrix("hincome", wlf, return_type="dataframe"), y)
+    ll1 = _mnlogit_llf(patsy.dmatrix("hincome + C(children)", wlf, return_type="dataframe"), y)
+    assert table["stat"].iloc[1] == pytest.approx(2 * (ll1 - ll0), rel=1e-7)
+    assert table["df"].iloc[1] == 2
+    assert table["p"].iloc[1] == pytest.approx(chi2.sf(2 * (ll1 - ll0), 2), rel=1e-6)
+    same_ref = sl.compare(small, sl.mlogit("partic ~ hincome + C(children)", wlf, reference="not.work"))
+    assert table["stat"].iloc[1] == pytest.approx(same_ref["stat"].iloc[1], rel=1e-8)
+    with pytest.raises(OptionError, match="rows"):  # labels are compared, not the level codes
+        other = wlf.assign(partic=wlf["partic"].sample(frac=1, random_state=1).to_numpy())
+        sl.compare(small, sl.mlogit("partic ~ hincome + C(children)", other))
+
+
 def test_compare_ologit_nested_and_refusals(housing, wlf):
     lv = ["Low", "Medium", "High"]
     small = sl.ologit("Sat ~ C(Cont)", housing, weights="Freq", levels=lv)
@@ -226,8 +246,8 @@ def test_compare_ologit_nested_and_refusals(housing, wlf):
     o = sl.ologit("partic ~ hincome", wlf, levels=["not.work", "parttime", "fulltime"])
     with pytest.raises(OptionError, match="one family"):
         sl.compare(m, o)
-    with pytest.raises(OptionError, match="levels"):
-        sl.compare(m, sl.mlogit("partic ~ hincome + C(children)", wlf))  # other reference
+    with pytest.raises(OptionError, match="levels"):  # an ordinal level order is part of the model
+        sl.compare(small, sl.ologit("Sat ~ C(Cont) + C(Infl)", housing, weights="Freq", levels=["Medium", "Low", "High"]))
     with pytest.raises(OptionError, match="rows"):
         sl.compare(m, sl.mlogit("partic ~ hincome", wlf.iloc[:200], reference="not.work"))
     with pytest.raises(OptionError, match="one family"):

@@ -10,7 +10,8 @@
 - **drop1**: R's ``drop1(fit, test = "Chisq")`` over the terms not contained in another term.
 - **compare**: R's ``anova(m0, m1, ..., test = "Chisq")`` after checking that the models are
   nested (one family; same response, event or levels, rows and weights; each column space inside
-  the next).
+  the next). Multinomial fits with different reference levels are accepted: the reference only
+  reparametrises the model, so the likelihoods and the LR test do not depend on it.
 
 The multinomial and ordinal models get the same tests through :mod:`statlogit.inference.term_view`:
 a term's test covers its columns in every equation (mlogit: df = columns x (K - 1), as
@@ -328,14 +329,21 @@ def _same_rows(a, b) -> str | None:
     da, db = a.design, b.design
     if da.response_name != db.response_name:
         return f"different responses ({da.response_name!r} and {db.response_name!r})"
-    if da.levels != db.levels:
+    ya, yb = da.y, db.y
+    same_set = len(da.levels or ()) == len(db.levels or ()) and set(da.levels or ()) == set(db.levels or ())
+    if _family(a) == "multinomial" and da.levels != db.levels and same_set:
+        # another reference level only reparametrises a multinomial model: the likelihood, hence
+        # the LR test, AIC and BIC, are the same; compare the responses as labels
+        ya = np.asarray(da.levels, dtype=object)[np.asarray(da.y, dtype=np.int64)]
+        yb = np.asarray(db.levels, dtype=object)[np.asarray(db.y, dtype=np.int64)]
+    elif da.levels != db.levels:
         return (f"different response levels or level order ({', '.join(map(str, da.levels or ()))} and "
                 f"{', '.join(map(str, db.levels or ()))}; the same reference / levels= for both)")
     if da.event != db.event:
         return f"different events ({da.response_name} = {da.event!r} and {db.response_name} = {db.event!r})"
     if da.nobs != db.nobs:
         return f"different numbers of rows ({da.nobs} and {db.nobs}; missing values in other variables?)"
-    if not (da.row_labels.equals(db.row_labels) and np.array_equal(da.y, db.y)):
+    if not (da.row_labels.equals(db.row_labels) and np.array_equal(ya, yb)):
         return "different rows (the same count, but other rows or other response values)"
     wa, wb = a.model.weights, b.model.weights
     if (wa is None) != (wb is None) or (wa is not None and not np.array_equal(wa, wb)):

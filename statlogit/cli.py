@@ -56,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--weights", metavar="COLUMN", help="column of frequency weights")
     f.add_argument("--units", action="append", default=[], metavar="NAME=K",
                    help="state the odds ratio of NAME per K units in the report (repeatable)")
-    f.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
-    f.add_argument("--threshold", type=float, default=0.5, help="cut-off of the confusion table (default 0.5)")
+    f.add_argument("--alpha", type=float, default=None, help="1 - confidence level (default 0.05)")
+    f.add_argument("--threshold", type=float, default=None, help="cut-off of the confusion table (default 0.5)")
     f.add_argument("--wald", action="store_true", help="Wald intervals instead of profile likelihood")
     f.add_argument("--report", metavar="OUT", help="write the full report: OUT.html, OUT.md or OUT.txt")
     f.add_argument("--json", metavar="OUT.json", help="write every number of the report as JSON")
@@ -205,6 +205,9 @@ def run_fit(args, progress: bool) -> int:
     if args.json and Path(args.json).suffix.lower() != ".json":
         raise CommandError(f"--json {args.json!r}: use a name ending in .json")
     units = _parse_units(args.units)
+    given = [f"--{name} {getattr(args, name):g}" for name in ("alpha", "threshold") if getattr(args, name) is not None]
+    args.alpha = 0.05 if args.alpha is None else args.alpha  # defaults filled here so that a given option is known
+    args.threshold = 0.5 if args.threshold is None else args.threshold
     if not 0 < args.threshold < 1:
         raise CommandError(f"--threshold {args.threshold:g} must be between 0 and 1")
     if not 0 < args.alpha < 1:
@@ -217,6 +220,11 @@ def run_fit(args, progress: bool) -> int:
                                f"{'--model ' + args.model if args.model != 'logit' else '--dask'} fits are not implemented")
         if args.model == "mlogit":
             from .penalized.cli import run_penalized_mlogit
+
+            if given:
+                raise CommandError(f"{' and '.join(given)} {'does' if len(given) == 1 else 'do'} not apply to a "
+                                   "penalized --model mlogit: it has no "
+                                   "confidence intervals and no confusion table; drop them")
 
             return run_penalized_mlogit(args, read_table(args.data, args.sep), units, cov)
         return _run_penalized(args, read_table(args.data, args.sep), units, cov)

@@ -78,3 +78,19 @@ def test_cli_lam_cv(capsys):
     assert "lambda chosen by 10-fold cross-validation (multinomial deviance, seed 0): lambda_1se" in err
     lam = float(err.split("lambda_1se = ")[1].split()[0])
     assert f"Penalized multinomial logit (l1, lam={lam:g}" in out
+
+
+@pytest.mark.parametrize("extra, named", [
+    (["--threshold", "0.3"], "--threshold 0.3 does not apply"),
+    (["--alpha", "0.1"], "--alpha 0.1 does not apply"),
+    (["--alpha", "0.05", "--threshold", "0.5"], "--alpha 0.05 and --threshold 0.5 do not apply"),  # even the defaults
+])
+def test_cli_penalized_mlogit_refuses_alpha_and_threshold(capsys, extra, named):
+    """A penalized mlogit has no intervals and no confusion table: --alpha / --threshold are refused
+    in one line with exit status 2, not silently ignored."""
+    code = main(["fit", str(DATA / "womenlf.csv"), FORMULA, "--model", "mlogit", "--penalty", "l1", "--lam",
+                 "0.02", *extra])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and named in err and "penalized --model mlogit" in err

@@ -211,6 +211,24 @@ def test_influence_top_k_streams(birth, birth_mem):
     assert_rel(counts["max_cooks"], t["cooks"].max(), rtol=1e-7)
 
 
+def test_influence_rows_named_by_stored_index(files, birth, birth_mem):
+    """part1.parquet holds birthwt rows 60..129 with their pandas index: a row is named "index 100",
+    never "row 100" (which would read as the 101st row of the file)."""
+    r = sl.logit(FORMULA, str(files / "part*.parquet"))
+    top = r.influence().top(3)
+    exp = birth_mem.influence().top(3)
+    assert list(top["row"]) == list(exp.index)
+    t = r.influence().table
+    want = [f"part{0 if i < 60 else 1 if i < 130 else 2}.parquet" for i in exp.index]
+    assert [Path(p).name for p in top["partition"]] == want
+    assert list(t.index[:3]) == [f"{p}: index {i}" for p, i in zip(top["partition"], exp.index)]
+    a = r.check_assumptions().table
+    note = a.loc[a["assumption"] == "influential observations and outliers", "advice"].iloc[0]
+    for p, i in zip(top["partition"], exp.index):
+        assert f"{p} index {i} (D = " in note
+    assert " row " not in note.split("largest:")[1]
+
+
 def test_check_assumptions_and_report(pima_pair):
     m, r = pima_pair
     a, am = r.check_assumptions().table, m.check_assumptions().table

@@ -55,7 +55,7 @@ def _influence_row(res, why):
         return _row(name, check, None, thr, "not checked", reason)
     c = inf.counts
     top = inf.top(3)
-    rows = ", ".join(f"{r['partition']} row {r['row']} (D = {r['cooks']:.3g})" for _, r in top.iterrows())
+    rows = ", ".join(f"{r['partition']} index {r['row']} (D = {r['cooks']:.3g})" for _, r in top.iterrows())
     note = f"{c['cooks_gt_4n']} rows have Cook's D > 4/n = {4 / n:.3g}; largest: {rows}."
     big, fbad, out3 = c["cooks_gt_1"], c["cooks_f_gt_half"], c["rstandard_gt_3"]
     if big or fbad:

@@ -290,7 +290,7 @@ class DaskInfluence:
     """Streaming influence measures (R's definitions, as :class:`statlogit.diagnostics.influence.Influence`).
 
     ``top(k)``: the k rows of largest Cook's distance (columns ``partition``, ``row`` = the row's
-    index label in its partition, then the measures). ``counts``: rows beyond each rule over all
+    stored index label in its partition -- not its position in the file -- then the measures). ``counts``: rows beyond each rule over all
     rows. The per-row table of every row (``table``, ``flagged``, ``dfbetas``) is not formed."""
 
     def __init__(self, res):
@@ -342,9 +342,10 @@ class DaskInfluence:
     @property
     def table(self) -> pd.DataFrame:
         """On Dask, the ``TABLE_ROWS`` rows of largest Cook's distance (the table of every row
-        would be n rows on the driver), indexed ``"partition label: row label"``."""
+        would be n rows on the driver), indexed ``"partition label: index row label"`` (the stored
+        index label, not the position in the file)."""
         t = self.top(TABLE_ROWS)
-        return t.set_axis(pd.Index([f"{a}: {b}" for a, b in zip(t["partition"], t["row"])], name="row"), axis=0)
+        return t.set_axis(pd.Index([f"{a}: index {b}" for a, b in zip(t["partition"], t["row"])], name="row"), axis=0)
 
     @property
     def flagged(self):

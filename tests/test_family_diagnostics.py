@@ -172,3 +172,16 @@ def test_plot_probabilities(mn):
     assert ax.get_xlabel() == "hincome"
     with pytest.raises(OptionError, match="predictor='children' is not valid; choose one of 'hincome'"):
         mn.plot_probabilities("children")
+
+
+def test_probability_plot_skips_a_variable_that_also_enters_a_transform(tmp_path):
+    """birthwt (race ~ lwt + I(lwt**2) + age): moving lwt with I(lwt**2) held at its median would plot
+    predictions for no possible row, so lwt gets no plot and a note saying why; age is still plotted."""
+    b = pd.read_csv(Path(__file__).parent / "data" / "birthwt.csv")
+    res = sl.mlogit("race ~ lwt + I(lwt**2) + age", b)
+    rep = res.report(ci_method="wald")
+    rep.to_markdown(figure_dir=tmp_path / "fig")
+    assert sorted(p.name for p in (tmp_path / "fig").glob("prob_*.png")) == ["prob_age.png"]
+    notes = rep.to_dict()["notes"]
+    assert any(n.startswith("No probability plot across lwt: it also enters through I(lwt ** 2)") for n in notes)
+    assert not any("across age" in n for n in notes)

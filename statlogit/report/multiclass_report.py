@@ -2,7 +2,8 @@
 tree as the binary model's, with the family's own tables (relative-risk or cumulative odds
 ratios, the proportional-odds or IIA test) and stacked predicted-probability plots.
 
-The plots show, for each plain numeric predictor, the predicted probability of every level
+The plots show, for each plain numeric predictor (one that enters no other term: ``lwt`` with
+``I(lwt**2)`` is skipped, with a note), the predicted probability of every level
 over the predictor's observed range (200 points) with the other design columns held at their
 median design values (numeric predictors at the median, each factor at its most common level
 when that level holds more than half the rows, else the baseline); the caption says so.
@@ -55,8 +56,46 @@ def plottable_predictors(res) -> list[tuple[str, int]]:
     """Plain numeric main effects (one design column, in no interaction): (name, column)."""
     d = res.design
     inter = " ".join(t.name for t in d.terms if t.kind == "interaction")
+    shared = set(_also_in_other_terms(res))
     return [(t.variable, t.columns[0]) for t in d.terms
-            if t.kind == "numeric" and t.variable and len(t.columns) == 1 and t.variable not in inter]
+            if t.kind == "numeric" and t.variable and len(t.columns) == 1 and t.variable not in inter
+            and t.variable not in shared]
+
+
+def _also_in_other_terms(res) -> dict[str, list[str]]:
+    """Plain numeric main effects whose variable also enters another formula term (``lwt`` with
+    ``I(lwt**2)`` or ``np.log(lwt):smoke``): {variable: [those terms]}. Moving such a variable
+    alone, the other term held at its median, would plot predictions of no possible row."""
+    info = res.design.design_info
+    if info is None:
+        return {}
+    uses = {term.name(): set().union(*(_names_in(f) for f in term.factors)) for term in info.terms if term.factors}
+    out = {}
+    for t in res.design.terms:
+        if t.kind == "numeric" and t.variable:
+            others = [name for name, used in uses.items() if name != t.name and t.variable in used]
+            if others:
+                out[t.variable] = others
+    return out
+
+
+def _names_in(factor) -> set[str]:
+    """Variable names a patsy factor's code reads (``Q("class")`` gives ``class``)."""
+    import ast
+
+    code = getattr(factor, "code", None) or factor.name()
+    try:
+        tree = ast.parse(code, mode="eval")
+    except SyntaxError:
+        return {code}
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Q"
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            names.add(node.args[0].value)
+    return names
 
 
 def probability_curve(res, column: int, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
@@ -229,6 +268,9 @@ def _collect(res, alpha, ci_method, points, run, notes):
         figures[key] = _figure_maker(res, name, col, points)
         blocks.append(FigureRef(key, f"Predicted probability of each level across {name} (stacked; other "
                                      "predictors at their median design values)"))
+    for name, others in _also_in_other_terms(res).items():
+        notes.append(f"No probability plot across {name}: it also enters through {', '.join(others)}, which "
+                     f"would be held at its median while {name} moves (predictions for no possible row).")
     if not preds:
         notes.append("No probability plot: the model has no numeric predictor that enters only as a main effect.")
     if blocks:

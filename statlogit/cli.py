@@ -227,9 +227,16 @@ def run_fit(args, progress: bool) -> int:
                                    "confidence intervals and no confusion table; drop them")
 
             return run_penalized_mlogit(args, read_table(args.data, args.sep), units, cov)
+        if any(g.startswith("--alpha") for g in given):
+            raise CommandError(f"{given[0]} does not apply to a penalized fit (--penalty): it has no confidence "
+                               "intervals; drop it (res.bootstrap() gives percentile intervals in Python)")
         return _run_penalized(args, read_table(args.data, args.sep), units, cov)
     if args.model != "logit":
         from .cli_multiclass import run_multiclass
+
+        if any(g.startswith("--threshold") for g in given):
+            raise CommandError(f"--threshold {args.threshold:g} does not apply to --model {args.model}: its "
+                               "classification table takes the most probable level; drop it")
 
         if cov:
             raise CommandError(f"--cov and --cluster apply to the binary logit, not --model {args.model}")

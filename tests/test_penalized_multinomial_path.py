@@ -94,3 +94,20 @@ def test_cli_penalized_mlogit_refuses_alpha_and_threshold(capsys, extra, named):
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and named in err and "penalized --model mlogit" in err
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--model", "mlogit", "--threshold", "0.3"], "--threshold 0.3 does not apply to --model mlogit"),
+    (["--model", "ologit", "--levels", "not.work,parttime,fulltime", "--threshold", "0.3"],
+     "--threshold 0.3 does not apply to --model ologit"),
+    (["--penalty", "l2", "--lam", "0.01", "--alpha", "0.1"], "--alpha 0.1 does not apply to a penalized fit"),
+])
+def test_cli_refuses_options_a_model_would_ignore(capsys, args, named):
+    """--threshold has no meaning for a K-level classification table, nor --alpha for a penalized binary fit:
+    refused in one line with exit 2 rather than silently ignored."""
+    formula = FORMULA if "--penalty" not in args else 'I(partic != "not.work") ~ hincome + children'
+    code = main(["fit", str(DATA / "womenlf.csv"), formula, *args])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert out == ""
+    assert err.count("\n") == 1 and named in err

@@ -51,7 +51,7 @@ def ext_case(case: str):
     return _CACHE[case]
 
 
-def close(a, b, rtol=RTOL, atol=0.0, what=""):
+def assert_close(a, b, rtol=RTOL, atol=0.0, what=""):
     np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=rtol, atol=atol,
                                err_msg=what)
 
@@ -66,9 +66,9 @@ def test_car_anova(case, key):
     names = [ours(t) for t in r["terms"]]
     assert list(table.index) == names  # formula order, intercept first for type 3 Wald
     assert table["df"].tolist() == r["df"]
-    close(table["statistic"], r["statistic"], what=f"{case} {key} statistic")
-    close(table["p"], r["p"], atol=1e-15, what=f"{case} {key} p")
-    close(table["p"], chdtrc(r["df"], r["statistic"]), rtol=1e-5, what="p from R's statistic")
+    assert_close(table["statistic"], r["statistic"], what=f"{case} {key} statistic")
+    assert_close(table["p"], r["p"], atol=1e-15, what=f"{case} {key} p")
+    assert_close(table["p"], chdtrc(r["df"], r["statistic"]), rtol=1e-5, what="p from R's statistic")
 
 
 @pytest.mark.parametrize("case", EXT_CASES)
@@ -78,10 +78,10 @@ def test_drop1(case):
     table = res.drop1()
     assert list(table.index) == r["terms"]
     for col in ["df", "lrt", "p"]:
-        close(table[col].iloc[1:], r[col][1:], atol=1e-15 if col == "p" else 0.0, what=f"{case} drop1 {col}")
+        assert_close(table[col].iloc[1:], r[col][1:], atol=1e-15 if col == "p" else 0.0, what=f"{case} drop1 {col}")
         assert np.isnan(table[col].iloc[0])  # the <none> row, as R
     for col in ["deviance", "aic"]:
-        close(table[col], r[col], what=f"{case} drop1 {col}")
+        assert_close(table[col], r[col], what=f"{case} drop1 {col}")
 
 
 @pytest.mark.parametrize("case", EXT_CASES)
@@ -91,13 +91,13 @@ def test_nested_compare(case):
     smaller = sl.logit(r["smaller_formula"], data.loc[res.design.row_labels])
     table = sl.compare(smaller, res)
     assert table.columns.tolist() == ["df_resid", "deviance", "df", "stat", "p", "aic", "bic"]
-    close(table["df_resid"], r["resid_df"])
-    close(table["deviance"], r["resid_dev"])
+    assert_close(table["df_resid"], r["resid_df"])
+    assert_close(table["deviance"], r["resid_dev"])
     assert table["df"].iloc[1] == r["df"]
-    close(table["stat"].iloc[1], r["deviance_difference"])
-    close(table["p"].iloc[1], r["p"], atol=1e-15)
-    close(table["stat"].iloc[1], r["lmtest_lrtest"]["chisq"])
-    close(table["aic"], [smaller.aic, res.aic], rtol=1e-15)
+    assert_close(table["stat"].iloc[1], r["deviance_difference"])
+    assert_close(table["p"].iloc[1], r["p"], atol=1e-15)
+    assert_close(table["stat"].iloc[1], r["lmtest_lrtest"]["chisq"])
+    assert_close(table["aic"], [smaller.aic, res.aic], rtol=1e-15)
 
 
 @pytest.mark.parametrize("case", EXT_CASES)
@@ -107,12 +107,12 @@ def test_linear_hypothesis(case, which):
     r = ref["inference"]["linear_hypothesis"][which]
     test = res.wald_test(r["hypothesis"] if len(r["hypothesis"]) > 1 else r["hypothesis"][0])
     assert test.df == r["df"]
-    close(test.stat, r["statistic"], what=f"{case} {which}")
-    close(test.p, r["p"], atol=1e-15)
+    assert_close(test.stat, r["statistic"], what=f"{case} {which}")
+    assert_close(test.p, r["p"], atol=1e-15)
     # the same through R's L matrix (columns in R's order, mapped to ours by name)
     names = [ours(n) for n in ref["glm"]["names"]]
     L = pd.DataFrame(r["L"], columns=names)[res.names].to_numpy()
-    close(res.wald_test(L, r["rhs"]).stat, r["statistic"])
+    assert_close(res.wald_test(L, r["rhs"]).stat, r["statistic"])
 
 
 @pytest.mark.parametrize("case", EXT_CASES)
@@ -122,11 +122,11 @@ def test_vcovHC(case, cov_type):
     r = ref["inference"]["robust"][f"vcovHC_{cov_type}"]
     names = [ours(n) for n in ref["inference"]["robust"]["names"]]
     rob = res.with_cov(cov_type)
-    close(rob.bse[names], r["se"], what=f"{case} {cov_type} se")
+    assert_close(rob.bse[names], r["se"], what=f"{case} {cov_type} se")
     V = rob.cov_params().loc[names, names].to_numpy()
     Vr = np.asarray(r["vcov"])
     sd = np.sqrt(np.diag(Vr))
-    close(V / np.outer(sd, sd), Vr / np.outer(sd, sd), rtol=0, atol=RTOL, what="correlation scale")
+    assert_close(V / np.outer(sd, sd), Vr / np.outer(sd, sd), rtol=0, atol=RTOL, what="correlation scale")
     assert rob.cov_type == cov_type and res.cov_type == "nonrobust"
 
 
@@ -136,17 +136,17 @@ def test_vcovCL_infert_matched_sets():
     names = [ours(n) for n in ref["inference"]["robust"]["names"]]
     rob = res.with_cov("cluster", groups="stratum")
     assert rob.n_groups == r["n_clusters"] == 83
-    close(rob.bse[names], r["se_HC1"], what="vcovCL HC1")
-    close(rob.cov_params().loc[names, names].to_numpy(), r["vcov_HC1"], rtol=RTOL, atol=1e-12)
+    assert_close(rob.bse[names], r["se_HC1"], what="vcovCL HC1")
+    assert_close(rob.cov_params().loc[names, names].to_numpy(), r["vcov_HC1"], rtol=RTOL, atol=1e-12)
     # the same through sl.logit(..., cov_type="cluster") and an aligned array
     direct = sl.logit(ref["patsy_formula"], data, cov_type="cluster", groups=data["stratum"].to_numpy())
-    close(direct.bse, rob.bse, rtol=1e-13)
+    assert_close(direct.bse, rob.bse, rtol=1e-13)
     # vcovCL type HC0 (cadjust G/(G-1) without (n-1)/(n-k))
     codes = resolve_groups("stratum", res.model)
     V0 = sandwich(res.design.X, res.design.y, res._fitted, res._cov_model_scaled, "cluster", groups=codes,
                   cluster_type="HC0")
     se0 = pd.Series(np.sqrt(np.diag(V0)), index=res.names)
-    close(se0[names], r["se_HC0"], what="vcovCL HC0")
+    assert_close(se0[names], r["se_HC0"], what="vcovCL HC0")
 
 
 @pytest.mark.parametrize("case", EXT_CASES)
@@ -155,19 +155,19 @@ def test_average_marginal_effects(case):
     me = ref["inference"]["marginal_effects"]
     table = res.marginal_effects()
     for v, r in me["numeric_ame"].items():
-        close(table.loc[v, ["effect", "se", "z"]], [r["ame"], r["se"], r["z"]], what=f"{case} AME {v}")
-        close(table.loc[v, "p"], r["p"], atol=1e-15)
+        assert_close(table.loc[v, ["effect", "se", "z"]], [r["ame"], r["se"], r["z"]], what=f"{case} AME {v}")
+        assert_close(table.loc[v, "p"], r["p"], atol=1e-15)
     for v, r in me["factor_ame"].items():
         idx = [f"{v}[{lv}]" for lv in r["levels"]]
-        close(table.loc[idx, "effect"], r["ame"], what=f"{case} AME {v}")
-        close(table.loc[idx, "se"], r["se"], what=f"{case} AME se {v}")
-        close(table.loc[idx, "p"], r["p"], atol=1e-15)
+        assert_close(table.loc[idx, "effect"], r["ame"], what=f"{case} AME {v}")
+        assert_close(table.loc[idx, "se"], r["se"], what=f"{case} AME se {v}")
+        assert_close(table.loc[idx, "p"], r["p"], atol=1e-15)
         assert f"{v}[{r['reference']}]" not in table.index
     expected = {*me["numeric_ame"], *(f"{v}[{lv}]" for v, r in me["factor_ame"].items() for lv in r["levels"])}
     assert set(table.index) == expected
     z = table["effect"] / table["se"]
-    close(table["lower"], table["effect"] - 1.959963984540054 * table["se"], rtol=1e-14)
-    close(table["z"], z, rtol=1e-14)
+    assert_close(table["lower"], table["effect"] - 1.959963984540054 * table["se"], rtol=1e-14)
+    assert_close(table["z"], z, rtol=1e-14)
 
 
 @pytest.mark.parametrize("case", EXT_CASES)
@@ -176,8 +176,8 @@ def test_marginal_effects_at_means(case):
     mem = ref["inference"]["marginal_effects"]["mem"]
     table = res.marginal_effects(kind="at_means")
     for v, r in mem["effects"].items():
-        close(table.loc[v, ["effect", "se", "z"]], [r["mem"], r["se"], r["z"]], what=f"{case} MEM {v}")
-        close(table.loc[v, "p"], r["p"], atol=1e-15)
+        assert_close(table.loc[v, ["effect", "se", "z"]], [r["mem"], r["se"], r["z"]], what=f"{case} MEM {v}")
+        assert_close(table.loc[v, "p"], r["p"], atol=1e-15)
 
 
 @pytest.mark.parametrize("case", EXT_CASES)
@@ -185,11 +185,11 @@ def test_predictions(case):
     ref, _, res = ext_case(case)
     r = ref["inference"]["predictions"]
     pred = res.predict(pd.DataFrame(r["covariates"]), interval=True)
-    close(pred["prob"], r["p"])
-    close(pred["lower"], r["p_lower"])
-    close(pred["upper"], r["p_upper"])
-    close(pred["se_logit"], r["se_eta"])
-    close(res.predict(pd.DataFrame(r["covariates"]), kind="logit"), r["eta"])
+    assert_close(pred["prob"], r["p"])
+    assert_close(pred["lower"], r["p_lower"])
+    assert_close(pred["upper"], r["p_upper"])
+    assert_close(pred["se_logit"], r["se_eta"])
+    assert_close(res.predict(pd.DataFrame(r["covariates"]), kind="logit"), r["eta"])
 
 
 # --------------------------------------------------------------- tests/data/<case>.json
@@ -205,4 +205,4 @@ def test_ame_fields(fitted):
     """True-derivative AMEs (through glucose:mass, np.log(mass), I(age**2)) and their SEs."""
     table = fitted.res.marginal_effects()
     for v, r in fitted.case.ref["ame"].items():
-        close(table.loc[v, ["effect", "se"]], [r["ame"], r["se"]], what=f"{fitted.case.id} AME {v}")
+        assert_close(table.loc[v, ["effect", "se"]], [r["ame"], r["se"]], what=f"{fitted.case.id} AME {v}")

@@ -84,17 +84,12 @@ def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
     """GVIF per term as :func:`statlogit.diagnostics.collinearity.vif` (design basis: one pass;
     ``exclude``: terms left out of the model first)."""
     from ..config import check_choice
-    from ..diagnostics.collinearity import BASES, _corr, _gvif_table, _need_two
+    from ..diagnostics.collinearity import BASES, _corr, _gvif_table, _need_two, _without_terms
 
     check_choice("basis", basis, BASES)
     d = res.design
     term_cols, keep = _term_columns(d)
-    if exclude:
-        drop = {c for t in d.terms if t.name in set(exclude) for c in t.columns}
-        keep = [j for j in keep if j not in drop]
-        pos = {j: k for k, j in enumerate(keep)}
-        term_cols = [(t.name, [pos[c] for c in t.columns]) for t in d.terms
-                     if t.kind != "intercept" and t.name not in set(exclude)]
+    term_cols, keep = _without_terms(d, term_cols, keep, exclude)
     _need_two(term_cols)
     names = [d.column_names[j] for j in keep]
     if d.intercept_index is None:
@@ -182,10 +177,7 @@ def _eligible(res, shift):
 def box_tidwell(res, shift=None):
     """Box-Tidwell as :func:`statlogit.diagnostics.linearity.box_tidwell`: the augmented model
     refitted on the partitions."""
-    from scipy.special import chdtrc, ndtr
-    from statsmodels.stats.multitest import multipletests
-
-    from ..diagnostics.linearity import BoxTidwellResult
+    from ..diagnostics.linearity import box_tidwell_result
     from ..solvers.newton import SingularInformation
     from .dask_fit import PassOptions, newton_dask
 
@@ -200,7 +192,6 @@ def box_tidwell(res, shift=None):
             f"values; none here ({why}). Pass shift='auto' or shift={{name: amount}} to include a predictor "
             "with values <= 0"
         )
-    p = len(res.names)
     extra = tuple((col, c) for _, col, c in tested)
     start = np.r_[res.fit_info.params, np.zeros(len(tested))]
     try:
@@ -210,25 +201,7 @@ def box_tidwell(res, shift=None):
             "the model with the x*ln(x) terms added is singular (a predictor and its x*ln(x) are collinear); "
             f"predictors tested: {', '.join(t[0] for t in tested)}"
         ) from exc
-    if not fa.converged:
-        raise DiagnosticError(f"the Box-Tidwell model did not converge ({fa.message})")
-    H = fa.information
-    s = np.sqrt(np.diag(H))
-    cov = np.linalg.inv(H / np.outer(s, s)) / np.outer(s, s)
-    gamma = fa.params[p:]
-    se = np.sqrt(np.diag(cov)[p:])
-    z = gamma / se
-    pv = 2.0 * ndtr(-np.abs(z))
-    p_adj = multipletests(pv, method="holm")[1]
-    beta = np.array([res.fit_info.params[col] for _, col, _ in tested])
-    with np.errstate(divide="ignore"):
-        lam = 1.0 + gamma / beta
-    table = pd.DataFrame({"gamma": gamma, "se": se, "z": z, "p": pv, "p_adj": p_adj, "lambda": lam},
-                         index=pd.Index([t[0] for t in tested], name="predictor"))
-    lr = max(2.0 * (fa.loglik - res.llf), 0.0)
-    df = len(tested)
-    return BoxTidwellResult(table=table, lr_stat=float(lr), lr_df=df, lr_p=float(chdtrc(df, lr)),
-                            skipped=skipped, shift={nm: c for nm, _, c in tested if c})
+    return box_tidwell_result(res, fa, tested, skipped, base_loglik=res.llf, augmented_loglik=fa.loglik)
 
 
 # ----------------------------------------------------------------------------- influence

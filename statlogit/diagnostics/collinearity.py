@@ -116,6 +116,17 @@ def structural_terms(design) -> list[str]:
     return out
 
 
+def _without_terms(d, term_cols, keep, exclude):
+    """Term column groups and kept design columns once the ``exclude`` terms are left out of the model."""
+    if not exclude:
+        return term_cols, keep
+    drop = {c for t in d.terms if t.name in set(exclude) for c in t.columns}
+    keep = [j for j in keep if j not in drop]
+    pos = {j: k for k, j in enumerate(keep)}
+    return [(t.name, [pos[c] for c in t.columns]) for t in d.terms
+            if t.kind != "intercept" and t.name not in set(exclude)], keep
+
+
 def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
     """GVIF per formula term: columns ``gvif``, ``df``, ``gvif_adj`` = GVIF^(1/(2 df)), ``vif`` = GVIF^(1/df).
 
@@ -131,12 +142,7 @@ def vif(res, basis: str = "design", exclude=()) -> pd.DataFrame:
     check_choice("basis", basis, BASES)
     d = res.design
     term_cols, keep = _terms(d)
-    if exclude:
-        drop = {c for t in d.terms if t.name in set(exclude) for c in t.columns}
-        keep = [j for j in keep if j not in drop]
-        pos = {j: k for k, j in enumerate(keep)}
-        term_cols = [(t.name, [pos[c] for c in t.columns]) for t in d.terms
-                     if t.kind != "intercept" and t.name not in set(exclude)]
+    term_cols, keep = _without_terms(d, term_cols, keep, exclude)
     _need_two(term_cols)
     names = [d.column_names[j] for j in keep]
     # An ordinal model's thresholds take the intercept's place: its centred VIFs are sensible.

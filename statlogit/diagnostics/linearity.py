@@ -162,8 +162,18 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
             "the model with the x*ln(x) terms added is singular (a predictor and its x*ln(x) are "
             f"collinear); predictors tested: {', '.join(t[0] for t in tested)}"
         ) from exc
+    return box_tidwell_result(res, fa, tested, skipped, base_loglik=base, augmented_loglik=aug)
+
+
+def box_tidwell_result(res, fa, tested, skipped, base_loglik: float, augmented_loglik: float) -> BoxTidwellResult:
+    """The Box-Tidwell table from the augmented fit ``fa`` (the model's columns, then one x*ln(x) per
+    tested predictor): Wald z of each gamma with Holm-adjusted p, ``lambda = 1 + gamma / beta``, and the
+    joint LR test; shared by the in-memory and the Dask paths."""
     if not fa.converged:
         raise DiagnosticError(f"the Box-Tidwell model did not converge ({fa.message})")
+    from ..inference.multiplicity import holm
+
+    p = len(res.names)
     H = fa.information
     s = np.sqrt(np.diag(H))
     cov = np.linalg.inv(H / np.outer(s, s)) / np.outer(s, s)
@@ -171,16 +181,12 @@ def box_tidwell(res, shift=None) -> BoxTidwellResult:
     se = np.sqrt(np.diag(cov)[p:])
     z = gamma / se
     pv = 2.0 * ndtr(-np.abs(z))
-    from ..inference.multiplicity import holm
-
-    p_adj = holm(pv)
     beta = np.array([res.fit_info.params[col] for _, col, _ in tested])
     with np.errstate(divide="ignore"):
         lam = 1.0 + gamma / beta
-    names = [t[0] for t in tested]
-    table = pd.DataFrame({"gamma": gamma, "se": se, "z": z, "p": pv, "p_adj": p_adj, "lambda": lam},
-                         index=pd.Index(names, name="predictor"))
-    lr = max(2.0 * (aug - base), 0.0)
+    table = pd.DataFrame({"gamma": gamma, "se": se, "z": z, "p": pv, "p_adj": holm(pv), "lambda": lam},
+                         index=pd.Index([t[0] for t in tested], name="predictor"))
+    lr = max(2.0 * (augmented_loglik - base_loglik), 0.0)
     df = len(tested)
     return BoxTidwellResult(table=table, lr_stat=float(lr), lr_df=df, lr_p=float(chdtrc(df, lr)),
                             skipped=skipped, shift={nm: c for nm, _, c in tested if c},

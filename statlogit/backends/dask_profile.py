@@ -7,34 +7,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ConvergenceWarning, OptionError, warn
-from ..inference.profile import ProfileFailure, _one_limit, _Profile
+from ..exceptions import OptionError
+from ..inference.profile import ContinuationProfile, two_sided_limits
 from .dask_fit import PassOptions, newton_dask
 
 
-class _NoColumns:
-    shape = (0, 1)  # _Profile.signed_root only asks whether columns remain
+class _DaskProfile(ContinuationProfile):
+    """:class:`~statlogit.inference.profile.ContinuationProfile` whose refits run on the partitions."""
 
-
-class _DaskProfile(_Profile):
-    """:class:`~statlogit.inference.profile._Profile` whose refits run on the partitions."""
-
-    def __init__(self, res, j: int):  # noqa: D107  (no call to super: no X in memory)
-        beta = np.asarray(res.fit_info.params, dtype=float)
+    def __init__(self, res, j: int):
+        super().__init__(res.fit_info.params, j, res.fit_info.information, res.llf)
         self.model = res.model
-        self.j = j
-        self.loglik_hat = res.llf
-        self.b_hat = beta[j]
-        rest = np.delete(np.arange(len(beta)), j)
-        H = np.asarray(res.fit_info.information, dtype=float)
-        try:
-            self.slope = -np.linalg.solve(H[np.ix_(rest, rest)], H[rest, j])
-        except np.linalg.LinAlgError:
-            self.slope = np.zeros(len(rest))
-        self.points = {float(self.b_hat): np.delete(beta, j)}
-        self.cache = {}
-        self.X_rest = _NoColumns()
-        self.X_rest.shape = (0, len(rest))
         self.passes = 0
 
     def _refit(self, b: float, start: np.ndarray):
@@ -69,17 +52,7 @@ def profile_intervals(res, alpha: float, z: float, progress: bool) -> pd.DataFra
         for j in range(len(b)):
             key = (alpha, j)
             if key not in res._profile_cache:
-                prof = _DaskProfile(res, j)
-                limits = []
-                for sign in (-1.0, 1.0):
-                    try:
-                        limits.append(_one_limit(prof, b[j], se[j], z, sign, 60))
-                    except ProfileFailure as exc:
-                        warn(f"profile likelihood for {res.names[j]}: the constrained refit at {exc.args[0]:.6g} "
-                             "did not converge; that limit is reported as infinite. Use Wald intervals or check "
-                             "for separation / near-collinearity", ConvergenceWarning)
-                        limits.append(sign * np.inf)
-                res._profile_cache[key] = tuple(limits)
+                res._profile_cache[key] = two_sided_limits(_DaskProfile(res, j), se[j], z, res.names[j])
             out[j] = res._profile_cache[key]
             if bar is not None:
                 bar.update(1)

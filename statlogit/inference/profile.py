@@ -39,50 +39,45 @@ class ProfileFailure(Exception):
     """A constrained refit did not converge even by continuation from a converged point."""
 
 
-class _Profile:
-    """The profile log-likelihood of coefficient j, with every refit warm-started.
+class ContinuationProfile:
+    """The profile log-likelihood of parameter j, every constrained refit warm-started.
 
     A refit at ``b`` starts from the nearest converged profile point ``b0`` moved along
-    the first-order path of the constrained maximum, ``beta_rest(b0) - (b - b0) H_rr^-1 H_rj``
-    (so the linear predictor barely moves, like MASS's ``etastart``). If it still fails,
-    the point halfway to ``b0`` is solved first (continuation), up to 12 halvings.
+    the first-order path of the constrained maximum, ``theta_rest(b0) - (b - b0) H_rr^-1 H_rj``
+    (so the linear predictor barely moves, like MASS's ``etastart``); failing that, from
+    ``theta_rest(b0)`` itself; failing that, the point halfway to ``b0`` is solved first
+    (continuation), up to 12 halvings. Subclasses say how to refit with ``theta_j = b``
+    (:meth:`_refit`): the binary model by an offset, the family through
+    :class:`~statlogit.models.likelihood.Fixed`, Dask on the partitions.
     """
 
-    def __init__(self, X, y, j, beta_hat, loglik_hat, offset, weights):
-        from ..kernel import loglik_score_information
-
-        self.X_rest = np.ascontiguousarray(np.delete(X, j, axis=1))
-        self.xj = X[:, j]
-        self.y = y
-        self.offset = offset
-        self.weights = weights
+    def __init__(self, theta_hat: np.ndarray, j: int, information: np.ndarray, loglik_hat: float):
+        theta_hat = np.asarray(theta_hat, dtype=float)
+        self.j = j
         self.loglik_hat = loglik_hat
-        self.b_hat = beta_hat[j]
-        rest = np.delete(np.arange(len(beta_hat)), j)
-        _, _, H = loglik_score_information(X, y, beta_hat, offset, weights)
+        self.b_hat = float(theta_hat[j])
+        rest = np.delete(np.arange(len(theta_hat)), j)
+        H = np.asarray(information, dtype=float)
         try:
             self.slope = -np.linalg.solve(H[np.ix_(rest, rest)], H[rest, j])
         except np.linalg.LinAlgError:
             self.slope = np.zeros(len(rest))
-        self.points: dict[float, np.ndarray] = {float(self.b_hat): np.delete(beta_hat, j)}
+        self.points: dict[float, np.ndarray] = {self.b_hat: np.delete(theta_hat, j)}
         self.cache: dict[float, float] = {}
 
     def _refit(self, b: float, start: np.ndarray):
-        from ..solvers.newton import SingularInformation
+        """The constrained fit at ``theta_j = b`` from ``start`` (a Fit), or None if it failed."""
+        raise NotImplementedError
 
-        off = b * self.xj if self.offset is None else self.offset + b * self.xj
-        try:
-            fit = fit_newton(self.X_rest, self.y, offset=off, weights=self.weights, start=start,
-                             tol=1e-10, max_iter=60)
-        except SingularInformation:
-            return None
-        if not fit.converged or not np.all(np.isfinite(fit.params)):
-            return None
-        return fit
+    def _loglik_without_refit(self, b: float) -> float | None:
+        """The profile log-likelihood when nothing is left to refit (else None)."""
+        return None
 
     def _solve(self, b: float, depth: int = 0) -> float:
         b0 = min(self.points, key=lambda t: abs(t - b))
         fit = self._refit(b, self.points[b0] + (b - b0) * self.slope)
+        if fit is None:
+            fit = self._refit(b, self.points[b0])
         if fit is None:
             if depth >= 12:
                 raise ProfileFailure(b)
@@ -96,19 +91,72 @@ class _Profile:
 
     def signed_root(self, b: float) -> float:
         b = float(b)
-        if b in self.cache:
-            return self.cache[b]
-        if self.X_rest.shape[1] == 0:
-            from ..kernel import log_likelihood
+        if b not in self.cache:
+            ll = self._loglik_without_refit(b)
+            if ll is None:
+                ll = self._solve(b)
+            dev = max(2.0 * (self.loglik_hat - ll), 0.0)
+            self.cache[b] = float(np.sign(b - self.b_hat) * np.sqrt(dev))
+        return self.cache[b]
 
-            off = b * self.xj if self.offset is None else self.offset + b * self.xj
-            ll = log_likelihood(self.X_rest, self.y, np.zeros(0), off, self.weights)
-        else:
-            ll = self._solve(b)
-        dev = max(2.0 * (self.loglik_hat - ll), 0.0)
-        r = float(np.sign(b - self.b_hat) * np.sqrt(dev))
-        self.cache[b] = r
-        return r
+
+def _converged(fit):
+    return fit if fit.converged and np.all(np.isfinite(fit.params)) else None
+
+
+class _Profile(ContinuationProfile):
+    """Binary logit: refit without column j and with ``b * x_j`` as an offset."""
+
+    def __init__(self, X, y, j, beta_hat, loglik_hat, offset, weights):
+        from ..kernel import loglik_score_information
+
+        _, _, H = loglik_score_information(X, y, beta_hat, offset, weights)
+        super().__init__(beta_hat, j, H, loglik_hat)
+        self.X_rest = np.ascontiguousarray(np.delete(X, j, axis=1))
+        self.xj = X[:, j]
+        self.y = y
+        self.offset = offset
+        self.weights = weights
+
+    def _offset(self, b: float) -> np.ndarray:
+        return b * self.xj if self.offset is None else self.offset + b * self.xj
+
+    def _refit(self, b: float, start: np.ndarray):
+        from ..solvers.newton import SingularInformation
+
+        try:
+            return _converged(fit_newton(self.X_rest, self.y, offset=self._offset(b), weights=self.weights,
+                                         start=start, tol=1e-10, max_iter=60))
+        except SingularInformation:
+            return None
+
+    def _loglik_without_refit(self, b: float) -> float | None:
+        if self.X_rest.shape[1]:
+            return None
+        from ..kernel import log_likelihood
+
+        return log_likelihood(self.X_rest, self.y, np.zeros(0), self._offset(b), self.weights)
+
+
+def two_sided_limits(prof: ContinuationProfile, se_j: float, z: float, name: str,
+                     max_expand: int = 60) -> tuple[float, float]:
+    """Lower and upper limits of ``prof``'s parameter; a limit whose refits fail by continuation too is
+    reported as infinite with a :class:`~statlogit.exceptions.ConvergenceWarning`."""
+    limits = []
+    for sign in (-1.0, 1.0):
+        try:
+            limits.append(_one_limit(prof, prof.b_hat, se_j, z, sign, max_expand))
+        except ProfileFailure as exc:
+            from ..exceptions import ConvergenceWarning, warn
+
+            warn(
+                f"profile likelihood for {name}: the constrained refit at {exc.args[0]:.6g} "
+                "did not converge; that limit is reported as infinite. Use Wald intervals or "
+                "check for separation / near-collinearity",
+                ConvergenceWarning,
+            )
+            limits.append(sign * np.inf)
+    return limits[0], limits[1]
 
 
 def profile_limits(
@@ -128,30 +176,18 @@ def profile_limits(
     A limit that cannot be bracketed (the profile flattens out, as under separation)
     is returned as ``-inf`` / ``+inf``.
     """
-
     prof = _Profile(X, y, j, beta_hat, loglik_hat, offset, weights)
-    limits = []
-    for sign in (-1.0, 1.0):
-        try:
-            limits.append(_one_limit(prof, beta_hat[j], se[j], z, sign, max_expand))
-        except ProfileFailure as exc:
-            from ..exceptions import ConvergenceWarning, warn
-
-            warn(
-                f"profile likelihood for coefficient {j}: the constrained refit at {exc.args[0]:.6g} "
-                "did not converge; that limit is reported as infinite. Use Wald intervals or "
-                "check for separation / near-collinearity",
-                ConvergenceWarning,
-            )
-            limits.append(sign * np.inf)
-    return limits[0], limits[1]
+    return two_sided_limits(prof, se[j], z, f"coefficient {j}", max_expand)
 
 
-def _one_limit(prof: _Profile, b_hat: float, se_j: float, z: float, sign: float, max_expand: int) -> float:
+def _one_limit(prof: ContinuationProfile, b_hat: float, se_j: float, z: float, sign: float,
+               max_expand: int) -> float:
     """Root of ``r(b) = sign * z`` on one side of ``b_hat`` (``sign * inf`` if unbounded)."""
     from scipy.optimize import brentq
 
     target = sign * z
+    if not np.isfinite(se_j) or se_j <= 0:
+        return sign * np.inf
     inner = b_hat
     outer = b_hat + sign * se_j * z
     f_outer = prof.signed_root(outer) - target

@@ -27,6 +27,22 @@ def softplus(t: np.ndarray) -> np.ndarray:
     return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
 
 
+def logistic_pieces(E: np.ndarray):
+    """For linear predictors ``E`` (a vector, or a block of several models' columns), from one exp:
+    ``mu = expit(E)``, ``softplus(E) = max(E, 0) + log1p(e)``, and ``e = exp(-|E|)``, ``inv = 1/(1+e)``,
+    so that ``mu (1 - mu) = e inv^2`` without cancellation. Returns ``(mu, softplus, e, inv)``."""
+    e = np.abs(E)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    sp = np.log1p(e)
+    sp += np.maximum(E, 0.0)
+    inv = e + 1.0
+    np.reciprocal(inv, out=inv)
+    mu = e * inv
+    np.copyto(mu, inv, where=E >= 0)
+    return mu, sp, e, inv
+
+
 def log_likelihood_terms(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per-row log-likelihood ``y * eta - softplus(eta)`` (finite for |eta| <= 1.8e308)."""
     with np.errstate(over="ignore", invalid="ignore"):

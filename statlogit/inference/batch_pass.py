@@ -25,6 +25,8 @@ import os
 import numpy as np
 from scipy.linalg.blas import dsyrk
 
+from ..kernel import logistic_pieces
+
 #: Rows per block: 2048 x K doubles stay in cache through exp/log1p and both GEMMs.
 BATCH_BLOCK_ROWS = 2048
 #: Below this many rows a single thread is faster than starting workers.
@@ -53,16 +55,7 @@ def _range_pieces(X, y, B, offset, weights, exact, lo, hi, block_rows):
         E = Xb @ B
         if offset is not None:
             E += offset[start:stop, None]
-        # e = exp(-|eta|); mu = 1/(1+e) or e/(1+e); softplus(eta) = max(eta, 0) + log1p(e)
-        e = np.abs(E)
-        np.negative(e, out=e)
-        np.exp(e, out=e)
-        sp = np.log1p(e)
-        sp += np.maximum(E, 0.0)
-        inv = e + 1.0
-        np.reciprocal(inv, out=inv)
-        mu = e * inv
-        np.copyto(mu, inv, where=E >= 0)
+        mu, sp, e, inv = logistic_pieces(E)
         if weights is None:
             ll += yb @ E
             ll -= sp.sum(axis=0)

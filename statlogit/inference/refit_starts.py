@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kernel import logistic_pieces
+
 #: Rows per block: a 4096 x M block of linear predictors stays in cache.
 _BLOCK_ROWS = 4096
 
@@ -38,15 +40,7 @@ def _block_sums(src, y, B, b0, offset, weights, lo, hi):
             E += b0
         if offset is not None:
             E += offset[start:stop, None]
-        e = np.abs(E)
-        np.negative(e, out=e)
-        np.exp(e, out=e)
-        sp = np.log1p(e)
-        sp += np.maximum(E, 0.0)
-        inv = e + 1.0
-        np.reciprocal(inv, out=inv)
-        mu = e * inv
-        np.copyto(mu, inv, where=E >= 0)
+        mu, sp, _, _ = logistic_pieces(E)
         R = np.subtract(yb[:, None], mu, out=mu)
         if weights is None:
             ll += yb @ E - sp.sum(axis=0)

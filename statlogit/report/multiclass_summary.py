@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import pandas as pd
 
-from .summary import COEF_FORMATS, model_facts
-from .tables import fmt_num, fmt_p, to_html, to_markdown, to_text
+from .summary import COEF_FORMATS, SummaryViews, model_facts
+from .tables import fmt_num, fmt_p
 
 RATIO_FORMATS = {"ratio": fmt_num, "lower": fmt_num, "upper": fmt_num}
 
@@ -32,7 +31,7 @@ def _flat_label(level, term, labels=None) -> str:
 
 
 @dataclass(frozen=True)
-class MulticlassSummary:
+class MulticlassSummary(SummaryViews):
     """Header facts, a coefficient table and a ratio table (raw numbers, rounded when shown)."""
 
     title: str
@@ -98,38 +97,6 @@ class MulticlassSummary:
         return {"coef": "coef", "se": "SE", "z": "z", "p": "p", "lower": self.ci_label[0],
                 "upper": self.ci_label[1], "ratio": "ratio"}
 
-    def __str__(self) -> str:
-        w = max(len(k) for k, _ in self.header)
-        lines = [self.title, "=" * 72]
-        lines += [f"{k + ':':<{w + 1}}  {v}" for k, v in self.header]
-        lines += ["", "Coefficients (log-odds scale)", "-" * 72,
-                  to_text(self.coefficients, COEF_FORMATS, self._labels())]
-        lines += ["", self.ratio_title, "-" * 72, to_text(self.ratios, RATIO_FORMATS, self._labels())]
-        lines += [""] + self.notes
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def to_markdown(self) -> str:
-        lines = [f"### {self.title}", ""]
-        lines += [f"- **{k}:** {v.replace('|', chr(92) + '|').replace('<', '&lt;')}" for k, v in self.header]
-        lines += ["", "**Coefficients (log-odds scale)**", "",
-                  to_markdown(self.coefficients, COEF_FORMATS, self._labels()), "",
-                  f"**{self.ratio_title}**", "", to_markdown(self.ratios, RATIO_FORMATS, self._labels()), ""]
-        lines += [f"_{n}_" for n in self.notes]
-        return "\n".join(lines)
-
-    def to_html(self) -> str:
-        rows = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                       for k, v in self.header)
-        parts = ['<div class="sl-summary">', f"<h3>{html.escape(self.title)}</h3>",
-                 f'<table class="sl-header">{rows}</table>',
-                 to_html(self.coefficients, COEF_FORMATS, self._labels(), caption="Coefficients (log-odds scale)"),
-                 to_html(self.ratios, RATIO_FORMATS, self._labels(), caption=self.ratio_title)]
-        parts += [f"<p><em>{html.escape(n)}</em></p>" for n in self.notes]
-        parts.append("</div>")
-        return "\n".join(parts)
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def _tables(self) -> list[tuple[str, pd.DataFrame, dict]]:
+        return [("Coefficients (log-odds scale)", self.coefficients, COEF_FORMATS),
+                (self.ratio_title, self.ratios, RATIO_FORMATS)]

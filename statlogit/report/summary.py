@@ -54,8 +54,47 @@ def _start_note(res) -> str:
     return f" (from a start fitted on a random sample of {found.group(1)} rows)" if found else ""
 
 
+class SummaryViews:
+    """Text, Markdown and HTML of a summary: ``title``, ``header`` (label, value) pairs, the tables of
+    ``_tables()`` (heading, frame, number formats, with ``_labels()`` naming the columns) and ``notes``;
+    one layout for every model family."""
+
+    def __str__(self) -> str:
+        w = max(len(k) for k, _ in self.header)
+        lines = [self.title, "=" * 72]
+        lines += [f"{k + ':':<{w + 1}}  {v}" for k, v in self.header]
+        for heading, frame, formats in self._tables():
+            lines += ["", heading, "-" * 72, to_text(frame, formats, self._labels())]
+        lines += [""] + self.notes
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def to_markdown(self) -> str:
+        lines = [f"### {self.title}", ""]
+        lines += [f"- **{k}:** {v.replace('|', chr(92) + '|').replace('<', '&lt;')}" for k, v in self.header]
+        for heading, frame, formats in self._tables():
+            lines += ["", f"**{heading}**", "", to_markdown(frame, formats, self._labels())]
+        lines += [""] + [f"_{n}_" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        rows = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                       for k, v in self.header)
+        parts = ['<div class="sl-summary">', f"<h3>{html.escape(self.title)}</h3>",
+                 f'<table class="sl-header">{rows}</table>']
+        parts += [to_html(frame, formats, self._labels(), caption=heading) for heading, frame, formats in self._tables()]
+        parts += [f"<p><em>{html.escape(n)}</em></p>" for n in self.notes]
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
 @dataclass(frozen=True)
-class Summary:
+class Summary(SummaryViews):
     """Header facts plus the coefficient and odds-ratio tables (raw numbers, not rounded)."""
 
     title: str
@@ -123,41 +162,6 @@ class Summary:
             out = out.assign(per=[self.per.get(n, f"{v:g}") for n, v in zip(table.index, table["per"])])
         return out
 
-    def __str__(self) -> str:
-        w = max(len(k) for k, _ in self.header)
-        lines = [self.title, "=" * 72]
-        lines += [f"{k + ':':<{w + 1}}  {v}" for k, v in self.header]
-        lines += ["", "Coefficients (log-odds scale)", "-" * 72,
-                  to_text(self._shown(self.coefficients), COEF_FORMATS, self._labels())]
-        lines += ["", "Odds ratios", "-" * 72, to_text(self._shown(self.odds_ratios), OR_FORMATS, self._labels())]
-        lines += [""] + self.notes
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def to_markdown(self) -> str:
-        lines = [f"### {self.title}", ""]
-        lines += [f"- **{k}:** {v.replace('|', chr(92) + '|').replace('<', '&lt;')}" for k, v in self.header]
-        lines += ["", "**Coefficients (log-odds scale)**", "",
-                  to_markdown(self._shown(self.coefficients), COEF_FORMATS, self._labels()), "",
-                  "**Odds ratios**", "", to_markdown(self._shown(self.odds_ratios), OR_FORMATS, self._labels()), ""]
-        lines += [f"_{n}_" for n in self.notes]
-        return "\n".join(lines)
-
-    def to_html(self) -> str:
-        rows = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                       for k, v in self.header)
-        parts = [
-            '<div class="sl-summary">',
-            f"<h3>{html.escape(self.title)}</h3>",
-            f'<table class="sl-header">{rows}</table>',
-            to_html(self._shown(self.coefficients), COEF_FORMATS, self._labels(), caption="Coefficients (log-odds scale)"),
-            to_html(self._shown(self.odds_ratios), OR_FORMATS, self._labels(), caption="Odds ratios"),
-        ]
-        parts += [f"<p><em>{html.escape(n)}</em></p>" for n in self.notes]
-        parts.append("</div>")
-        return "\n".join(parts)
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def _tables(self) -> list[tuple[str, pd.DataFrame, dict]]:
+        return [("Coefficients (log-odds scale)", self._shown(self.coefficients), COEF_FORMATS),
+                ("Odds ratios", self._shown(self.odds_ratios), OR_FORMATS)]
